@@ -1,0 +1,56 @@
+"""The production server: gunicorn with several workers; whitenoise serves the static files."""
+
+import multiprocessing
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from smartkampung.core.commands import DomainCommand, bad_input
+
+
+class Command(DomainCommand):
+    help = "Serve Smart Kampung with gunicorn on the configured database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=min(2 * multiprocessing.cpu_count() + 1, 8))
+        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument("--access-log", action="store_true", help="log every request to stdout")
+
+    def handle(self, *args, host, port, workers, threads, access_log, **options):
+        if workers < 1 or not 0 < port < 65536:
+            raise bad_input("--workers must be at least 1 and --port 1-65535")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise bad_input("The database has unapplied migrations: run `smartkampung migrate` first")
+        if settings.SECRET_KEY.startswith("insecure-"):
+            self.stderr.write("Warning: SMARTKAMPUNG_SECRET_KEY is not set; fine for a local demo, never in production.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        connection.close()  # do not share the parent's connection with forked workers
+
+        from gunicorn.app.base import BaseApplication
+
+        from smartkampung.wsgi import application
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", threads)
+                self.cfg.set("timeout", 60)
+                self.cfg.set("graceful_timeout", 10)
+                self.cfg.set("proc_name", "smartkampung")
+                if access_log:
+                    self.cfg.set("accesslog", "-")
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"Smart Kampung on http://{host}:{port}/ ({workers} workers)")
+        self.stdout.flush()
+        sys.argv = [sys.argv[0]]  # gunicorn reads argv; ours are already parsed
+        Server().run()

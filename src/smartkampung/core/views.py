@@ -1,0 +1,27 @@
+"""Shared page helpers."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .errors import DomainError
+from .scoping import area_scope
+
+
+def staff_page(view):
+    """Logged-in staff with a role only; a DomainError becomes a page with its message and status."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not area_scope(request.user).is_staff:
+            return render(request, "core/error.html", {"message": "Akun Anda belum memiliki peran di wilayah mana pun."}, status=403)
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            return render(request, "core/error.html", {"message": error.message, "code": error.code}, status=error.http_status)
+
+    return wrapper

@@ -1,0 +1,259 @@
+"""Reads of the registry. Every read of people or households starts from `scoped()`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.errors import DomainError
+from smartkampung.core.models import Area, AreaKind
+from smartkampung.core.scoping import area_scope, scoped
+
+from .identity import AreaCodes
+from .models import Household, LifeEvent, Membership, NameToken, Person
+from .names import search_tokens
+
+SEARCH_LIMIT_MAX = 200
+_TOKEN_MAX = 40
+
+
+def registry_area_codes() -> AreaCodes:
+    """What the NIK/KK parser needs to know about this database's regency."""
+    regency = Area.objects.filter(kind=AreaKind.KABUPATEN).first()
+    if regency is None:
+        raise DomainError("not_configured", "No regency is loaded: run `smartkampung load_areas` first.")
+    kecamatan = list(Area.objects.filter(kind=AreaKind.KECAMATAN, parent=regency).prefetch_related("split_from"))
+    split_from = {
+        k.code.split(".")[2]: (tuple(sorted(o.code.split(".")[2] for o in k.split_from.all())), k.established_year or 0)
+        for k in kecamatan
+        if k.split_from.all()
+    }
+    return AreaCodes(
+        regency_code=regency.digits,
+        kecamatan_codes=frozenset(k.code.split(".")[2] for k in kecamatan),
+        split_from=split_from,
+    )
+
+
+def _token_range(token: str) -> Q:
+    # Tokens are [A-Z0-9] only, so prefix..prefix+"ZZZ…" is exactly "starts with" under any collation
+    # (SQLite's binary order and PostgreSQL's linguistic ones alike) and uses the plain b-tree index.
+    token = token[:_TOKEN_MAX]
+    return Q(token__gte=token, token__lte=token + "Z" * (_TOKEN_MAX - len(token)))
+
+
+def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", limit: int = 50) -> list[Person]:
+    """Residents by exact NIK, or by the start of any words of their name, within the user's areas."""
+    limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    people = scoped(Person.objects.select_related("village", "village__parent"), user)
+    village = None
+    if village_code:
+        village = Area.objects.filter(code=village_code).first()
+        if village is None:
+            raise DomainError("not_found", f"Unknown village code {village_code}.", field="village")
+        people = people.filter(village=village)
+    nik = (nik or "").strip()
+    if nik:
+        return list(people.filter(nik=nik)[:1])
+    tokens = sorted(set(search_tokens(q or "")), key=len, reverse=True)
+    if not tokens:
+        if village is None:
+            return []
+        return list(people.order_by("name_key", "id")[:limit])
+    # The longest word drives the index walk (it is usually the rarest); the others must also match.
+    hits = scoped(NameToken.objects.filter(_token_range(tokens[0])), user)
+    if village is not None:
+        hits = hits.filter(village=village)
+    for other in tokens[1:]:
+        hits = hits.filter(person_id__in=NameToken.objects.filter(_token_range(other)).values("person_id"))
+    ids = list(dict.fromkeys(hits.order_by("token", "person_id").values_list("person_id", flat=True)[: limit * 3]))[:limit]
+    found = {p.pk: p for p in people.filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def _get_scoped(queryset, user, pk, what: str):
+    obj = scoped(queryset, user).filter(pk=pk).first()
+    if obj is None:
+        # The same answer whether it does not exist or is outside the user's areas: no probing.
+        raise DomainError("not_found", f"No {what} {pk} in your areas.")
+    return obj
+
+
+@dataclass
+class PersonRecord:
+    person: Person
+    membership: Membership | None
+    history: list[Membership]
+    events: list[LifeEvent]
+
+
+def person_open(*, actor: Actor, person_id: int) -> PersonRecord:
+    """A staff member opens a resident's record; the view itself goes to the audit trail (UU 27/2022)."""
+    person = _get_scoped(Person.objects.select_related("village", "village__parent"), actor.user, person_id, "person")
+    memberships = list(Membership.objects.filter(person=person).select_related("household", "household__village").order_by("-start_date", "-id"))
+    current = next((m for m in memberships if m.end_date is None), None)
+    events = list(LifeEvent.objects.filter(person=person).order_by("-occurred_on", "-id")[:50])
+    audit_record(actor=actor, action="person.view", obj=person, village=person.village_id)
+    return PersonRecord(person=person, membership=current, history=memberships, events=events)
+
+
+@dataclass
+class HouseholdRecord:
+    household: Household
+    members: list[Membership]
+    former_members: list[Membership]
+    events: list[LifeEvent]
+    kk_history: list = field(default_factory=list)
+
+
+def household_open(*, actor: Actor, household_id: int) -> HouseholdRecord:
+    household = _get_scoped(Household.objects.select_related("village", "village__parent", "head"), actor.user, household_id, "household")
+    memberships = list(Membership.objects.filter(household=household).select_related("person").order_by("start_date", "id"))
+    members = [m for m in memberships if m.end_date is None]
+    order = {"kepala": 0, "suami": 1, "istri": 1}
+    members.sort(key=lambda m: (order.get(m.relationship, 2), m.person.birth_date))
+    events = list(LifeEvent.objects.filter(Q(household=household) | Q(other_household=household)).order_by("-occurred_on", "-id")[:50])
+    audit_record(actor=actor, action="household.view", obj=household, village=household.village_id)
+    return HouseholdRecord(
+        household=household, members=members, former_members=[m for m in memberships if m.end_date is not None],
+        events=events, kk_history=list(household.kk_history.order_by("-replaced_on")),
+    )
+
+
+@dataclass
+class AreaCounts:
+    people_alive: int = 0
+    people_deceased: int = 0
+    male: int = 0
+    female: int = 0
+    aged_60_plus: int = 0
+    households: int = 0
+    elderly_alone: int = 0
+    desil: dict[int, int] = field(default_factory=dict)  # households per desil
+    house_not_fit: int = 0
+
+    def add(self, other: AreaCounts) -> None:
+        for name in ("people_alive", "people_deceased", "male", "female", "aged_60_plus", "households", "elderly_alone", "house_not_fit"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, value in other.desil.items():
+            self.desil[key] = self.desil.get(key, 0) + value
+
+
+@dataclass
+class AreaSummary:
+    area: Area
+    counts: AreaCounts
+    children: list[tuple[Area, AreaCounts]]
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def area_summary(*, user, code: str) -> AreaSummary:
+    """Counts for an area and each of its children, computed by grouped queries over the user's scope."""
+    area = Area.objects.filter(code=code).select_related("parent").first()
+    if area is None:
+        raise DomainError("not_found", f"Unknown area code {code}.")
+    scope = area_scope(user)
+    if area.is_village:
+        villages = [area]
+    else:
+        villages = list(Area.objects.filter(code__startswith=area.code + ".", kind__in=("desa", "kelurahan")))
+    villages = [v for v in villages if scope.can_read_village(v.id)]
+    if not villages:
+        raise DomainError("not_found", f"No area {code} in your areas.")
+    village_ids = [v.id for v in villages]
+    per_village: dict[int, AreaCounts] = defaultdict(AreaCounts)
+    cutoff = _years_ago(timezone.localdate(), 60)
+    people = Person.objects.filter(village_id__in=village_ids).values("village_id").annotate(
+        alive=Count("id", filter=Q(date_of_death__isnull=True)),
+        deceased=Count("id", filter=Q(date_of_death__isnull=False)),
+        male=Count("id", filter=Q(date_of_death__isnull=True, sex="M")),
+        female=Count("id", filter=Q(date_of_death__isnull=True, sex="F")),
+        old=Count("id", filter=Q(date_of_death__isnull=True, birth_date__lte=cutoff)),
+    )
+    for row in people:
+        c = per_village[row["village_id"]]
+        c.people_alive, c.people_deceased, c.male, c.female, c.aged_60_plus = row["alive"], row["deceased"], row["male"], row["female"], row["old"]
+    households = Household.objects.filter(village_id__in=village_ids, dissolved_on__isnull=True)
+    for row in households.values("village_id", "desil").annotate(n=Count("id")):
+        c = per_village[row["village_id"]]
+        c.households += row["n"]
+        if row["desil"] is not None:
+            c.desil[row["desil"]] = c.desil.get(row["desil"], 0) + row["n"]
+    for row in households.exclude(house_condition="layak").values("village_id").annotate(n=Count("id")):
+        per_village[row["village_id"]].house_not_fit = row["n"]
+    alone = (
+        Membership.objects.filter(end_date__isnull=True, household__village_id__in=village_ids, household__dissolved_on__isnull=True)
+        .values("household_id").annotate(n=Count("id")).filter(n=1).values("household_id")
+    )
+    for row in (
+        Household.objects.filter(id__in=alone, head__birth_date__lte=cutoff, head__date_of_death__isnull=True)
+        .values("village_id").annotate(n=Count("id"))
+    ):
+        per_village[row["village_id"]].elderly_alone = row["n"]
+
+    total = AreaCounts()
+    children: dict[str, tuple[Area, AreaCounts]] = {}
+    child_kind_depth = area.code.count(".") + 1
+    for village in villages:
+        counts = per_village[village.id]
+        total.add(counts)
+        if area.is_village:
+            continue
+        child_code = ".".join(village.code.split(".")[: child_kind_depth + 1])
+        if child_code not in children:
+            child = village if child_code == village.code else None
+            children[child_code] = (child, AreaCounts())
+        children[child_code][1].add(counts)
+    missing = [c for c, (a, _) in children.items() if a is None]
+    if missing:
+        by_code = {a.code: a for a in Area.objects.filter(code__in=missing)}
+        children = {c: (by_code.get(c, a), counts) for c, (a, counts) in children.items()}
+    return AreaSummary(area=area, counts=total, children=sorted(children.values(), key=lambda pair: pair[0].code))
+
+
+EXPORT_COLUMNS = ("nik", "name", "sex", "birth_place", "birth_date", "kk_number", "relationship", "village_code", "village", "dusun", "rw", "rt", "desil", "date_of_death")
+
+
+def registry_export_rows(*, actor: Actor, village_code: str) -> Iterator[tuple]:
+    """The residents of one village as rows for a CSV download (scoped, and the export is audited).
+
+    The scope check and the audit row happen at the call, before the first row is streamed."""
+    village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
+    if village is None or not area_scope(actor.user).can_read_village(village.id):
+        raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
+    audit_record(actor=actor, action="registry.export", obj=village, village=village)
+    return _export_rows(actor=actor, village=village)
+
+
+def _export_rows(*, actor: Actor, village: Area) -> Iterator[tuple]:
+    members = (
+        scoped(Membership.objects.filter(end_date__isnull=True, household__village=village), actor.user)
+        .select_related("person", "household")
+        .order_by("household__rw", "household__rt", "household__kk_number", "id")
+    )
+    for m in members.iterator(chunk_size=2000):
+        p, h = m.person, m.household
+        yield (p.nik, p.name, p.sex, p.birth_place, p.birth_date.isoformat(), h.kk_number, m.relationship, village.code, village.name, h.dusun, h.rw, h.rt, h.desil or "", "")
+
+
+def registry_stats() -> dict:
+    """Registry-wide counts (no scope: for the operator's `stats` command, not for pages)."""
+    people = Person.objects.aggregate(alive=Count("id", filter=Q(date_of_death__isnull=True)), deceased=Count("id", filter=Q(date_of_death__isnull=False)))
+    households = Household.objects.aggregate(current=Count("id", filter=Q(dissolved_on__isnull=True)), dissolved=Count("id", filter=Q(dissolved_on__isnull=False)))
+    return {
+        "people": {"alive": people["alive"], "deceased": people["deceased"], "total": people["alive"] + people["deceased"]},
+        "households": {"current": households["current"], "dissolved": households["dissolved"]},
+        "memberships_current": Membership.objects.filter(end_date__isnull=True).count(),
+    }

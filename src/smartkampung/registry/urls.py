@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("registry/", views.search, name="search"),
+    path("registry/people/<int:person_id>/", views.person_page, name="person"),
+    path("registry/households/<int:household_id>/", views.household_page, name="household"),
+    path("registry/export/<str:village_code>.csv", views.village_export, name="export"),
+    path("areas/<str:code>/", views.area_page, name="area"),
+]
