@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from smartkampung.core.errors import DomainError
@@ -60,7 +60,7 @@ def health(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means "not healthy"; the caller only needs the status
-        return 503, {"status": "unavailable"}
+        return Status(503, {"status": "unavailable"})
     return {"status": "ok"}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.auth import STAFF_AUTH
@@ -157,7 +157,7 @@ def household_create(request, payload: HouseholdIn):
     data = payload.dict()
     village = _village(request, data.pop("village_code"))
     household = services.household_create(actor=_actor(request), village=village, **data)
-    return 201, _household_record(request, household)
+    return Status(201, _household_record(request, household))
 
 
 @router.patch("/registry/households/{household_id}", response={200: HouseholdOut, **ERRORS}, tags=["registry"], summary="Correct a household's address, desil or house condition")
@@ -169,13 +169,13 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
 @router.post("/registry/households/{household_id}/members", response={201: PersonDetailOut, **ERRORS}, tags=["life events"], summary="Register a resident into a household")
 def person_register(request, household_id: int, payload: PersonIn):
     person = services.person_register(actor=_actor(request), household=_household(request, household_id), **payload.dict())
-    return 201, _person_detail(selectors.person_open(actor=_actor(request), person_id=person.pk))
+    return Status(201, _person_detail(selectors.person_open(actor=_actor(request), person_id=person.pk)))
 
 
 @router.post("/registry/households/{household_id}/births", response={201: PersonDetailOut, **ERRORS}, tags=["life events"], summary="Register a birth")
 def birth_register(request, household_id: int, payload: BirthIn):
     person = services.birth_register(actor=_actor(request), household=_household(request, household_id), **payload.dict())
-    return 201, _person_detail(selectors.person_open(actor=_actor(request), person_id=person.pk))
+    return Status(201, _person_detail(selectors.person_open(actor=_actor(request), person_id=person.pk)))
 
 
 @router.post("/registry/people/{person_id}/death", response={200: PersonDetailOut, **ERRORS}, tags=["life events"], summary="Register a death")
@@ -221,7 +221,7 @@ def household_split(request, household_id: int, payload: SplitIn):
         split_on=payload.split_on, village=_village(request, payload.village_code), rw=payload.rw, rt=payload.rt,
         dusun=payload.dusun, street=payload.street,
     )
-    return 201, _household_record(request, new)
+    return Status(201, _household_record(request, new))
 
 
 @router.post("/registry/households/{household_id}/kk", response={200: HouseholdOut, **ERRORS}, tags=["life events"], summary="Reissue the household's KK")
@@ -232,4 +232,3 @@ def household_kk_reissue(request, household_id: int, payload: KkReissueIn):
     return _household_record(request, household)
 
 
-__all__ = ["router", "MembershipOut"]

@@ -54,9 +54,9 @@ def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", l
     people = scoped(Person.objects.select_related("village", "village__parent"), user)
     village = None
     if village_code:
-        village = Area.objects.filter(code=village_code).first()
-        if village is None:
-            raise DomainError("not_found", f"Unknown village code {village_code}.", field="village")
+        village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
+        if village is None or not area_scope(user).can_read_village(village.id):
+            raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
         people = people.filter(village=village)
     nik = (nik or "").strip()
     if nik:

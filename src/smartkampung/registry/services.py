@@ -211,8 +211,12 @@ def person_register(
     education: str = Education.TIDAK_SEKOLAH, occupation: str = "", disability: str = Disability.NONE,
     disability_severe: bool = False, phone: str = "", start_date: dt.date | None = None,
 ) -> Person:
-    """Record a resident who already holds a NIK as a member of a household."""
+    """Record a resident who already holds a NIK as a member of a household.
+
+    Without a start date, the member is taken to be on the KK since it was issued (or since birth)."""
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
+    if start_date is None and isinstance(birth_date, dt.date):
+        start_date = max(household.kk_issued_on, birth_date)
     return _new_person(
         actor=actor, household=household, relationship=relationship, nik=nik, name=name, sex=sex,
         birth_date=birth_date, birth_place=birth_place, religion=religion, marital_status=marital_status,

@@ -235,7 +235,7 @@ OSING_MALE: tuple[str, ...] = (
 )
 OSING_FEMALE: tuple[str, ...] = (
     "Sanemi", "Suhaiyah", "Salimah", "Bunati", "Misnati", "Saniyem", "Jumiyah", "Sumiyah", "Asnawiyah",
-    "Supatmi", "Salamun", "Mistiah", "Sulimah", "Temu", "Jumilah", "Sunimah", "Satimah", "Kasemi",
+    "Supatmi", "Sumarsih", "Mistiah", "Sulimah", "Temu", "Jumilah", "Sunimah", "Satimah", "Kasemi",
 )
 
 # Madurese single names / elements (Wongsorejo, Muncar, Kalipuro).
@@ -246,7 +246,7 @@ MADURESE_MALE: tuple[str, ...] = (
 )
 MADURESE_FEMALE: tuple[str, ...] = (
     "Holilah", "Hosniyah", "Juhairiyah", "Sukarniyah", "Jumati", "Holifah", "Rohani", "Mistiyah",
-    "Sitti Aisyah", "Sitti Maimunah", "Marsiyah", "Suhaimah", "Hatimah", "Busyairi", "Sunaiyah",
+    "Sitti Aisyah", "Sitti Maimunah", "Marsiyah", "Suhaimah", "Hatimah", "Busyairoh", "Sunaiyah",
     "Maimuna", "Rahmani", "Atiyah", "Suryani", "Munawaroh", "Hamidah", "Muzayyanah",
 )
 
@@ -375,15 +375,3 @@ PHONE_PREFIXES: tuple[tuple[str, float], ...] = (
     ("0882", 1), ("0887", 1),
 )
 
-
-def all_given_names() -> set[str]:
-    """Every name token in the lists (for tests and for a linkage dictionary)."""
-    out: set[str] = set()
-    for obj in list(globals().values()):
-        if isinstance(obj, tuple):
-            for item in obj:
-                if isinstance(item, str):
-                    out.add(item)
-                elif isinstance(item, tuple) and item and isinstance(item[0], str):
-                    out.add(item[0])
-    return out
