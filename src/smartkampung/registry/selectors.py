@@ -126,6 +126,14 @@ def household_open(*, actor: Actor, household_id: int) -> HouseholdRecord:
     )
 
 
+def household_by_kk(*, user, kk_number: str) -> Household:
+    """A current household by its KK number, within the user's areas."""
+    household = scoped(Household.objects.select_related("village"), user).filter(kk_number=kk_number.strip(), dissolved_on__isnull=True).first()
+    if household is None:
+        raise DomainError("not_found", f"No current KK {kk_number} in your areas.", field="kk_number")
+    return household
+
+
 @dataclass
 class AreaCounts:
     people_alive: int = 0

@@ -7,6 +7,9 @@ urlpatterns = [
     path("registry/", views.search, name="search"),
     path("registry/people/<int:person_id>/", views.person_page, name="person"),
     path("registry/households/<int:household_id>/", views.household_page, name="household"),
+    path("registry/households/<int:household_id>/birth/", views.birth_page, name="birth"),
+    path("registry/people/<int:person_id>/death/", views.death_page, name="death"),
+    path("registry/people/<int:person_id>/move/", views.move_page, name="move"),
     path("registry/export/<str:village_code>.csv", views.village_export, name="export"),
     path("areas/<str:code>/", views.area_page, name="area"),
 ]

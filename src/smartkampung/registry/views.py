@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.models import AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
 
-from . import selectors
+from smartkampung.core.errors import DomainError
+
+from . import selectors, services
+from .forms import BirthForm, DeathForm, MoveForm
 
 
 @staff_page
 def search(request):
-    nik = request.GET.get("nik", "").strip()
-    q = request.GET.get("q", "").strip()
-    village_code = request.GET.get("village", "").strip()
+    # The form posts, so that a NIK never lands in a URL (server logs, browser history); a village's
+    # list is a plain link (?village=...).
+    data = request.POST if request.method == "POST" else request.GET
+    nik = data.get("nik", "").strip()
+    q = data.get("q", "").strip()
+    village_code = data.get("village", "").strip()
     villages = scoped_villages(request.user).select_related("parent").order_by("parent__name", "name")
     searched = bool(nik or q or village_code)
     results = selectors.person_search(user=request.user, nik=nik, q=q, village_code=village_code) if searched else []
@@ -36,13 +44,15 @@ def search(request):
 @staff_page
 def person_page(request, person_id: int):
     record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
-    return render(request, "registry/person.html", {"record": record, "person": record.person})
+    can_write = area_scope(request.user).can_write_village(record.person.village_id) and not record.person.date_of_death
+    return render(request, "registry/person.html", {"record": record, "person": record.person, "can_write": can_write})
 
 
 @staff_page
 def household_page(request, household_id: int):
     record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
-    return render(request, "registry/household.html", {"record": record, "household": record.household})
+    can_write = area_scope(request.user).can_write_village(record.household.village_id) and not record.household.dissolved_on
+    return render(request, "registry/household.html", {"record": record, "household": record.household, "can_write": can_write})
 
 
 @staff_page
@@ -73,3 +83,57 @@ def _lines(writer, header, rows):
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)
+
+
+def _event_form(request, form_class, *, template: str, context: dict, apply):
+    """Show a life-event form; on a valid POST, call the service; a refusal shows on the field it names."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return apply(form.cleaned_data)
+        except DomainError as error:
+            if error.code == "forbidden":
+                raise
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+@staff_page
+def birth_page(request, household_id: int):
+    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
+
+    def apply(data):
+        baby = services.birth_register(actor=actor_from_request(request), household=record.household, **data)
+        messages.success(request, _("Kelahiran %(name)s tercatat.") % {"name": baby.name})
+        return redirect("registry:person", person_id=baby.pk)
+
+    return _event_form(request, BirthForm, template="registry/event_form.html", apply=apply,
+                       context={"title": _("Catat kelahiran"), "subject": f"KK {record.household.kk_number}"})
+
+
+@staff_page
+def death_page(request, person_id: int):
+    record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
+
+    def apply(data):
+        services.death_register(actor=actor_from_request(request), person=record.person, **data)
+        messages.success(request, _("Kematian %(name)s tercatat.") % {"name": record.person.name})
+        return redirect("registry:person", person_id=person_id)
+
+    return _event_form(request, DeathForm, template="registry/event_form.html", apply=apply,
+                       context={"title": _("Catat kematian"), "subject": record.person.name})
+
+
+@staff_page
+def move_page(request, person_id: int):
+    record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
+
+    def apply(data):
+        target = selectors.household_by_kk(user=request.user, kk_number=data["kk_number"])
+        services.person_move(actor=actor_from_request(request), person=record.person, to_household=target,
+                             relationship=data["relationship"], moved_on=data["moved_on"])
+        messages.success(request, _("%(name)s pindah ke KK %(kk)s.") % {"name": record.person.name, "kk": target.kk_number})
+        return redirect("registry:person", person_id=person_id)
+
+    return _event_form(request, MoveForm, template="registry/event_form.html", apply=apply,
+                       context={"title": _("Catat pindah"), "subject": record.person.name})

@@ -1,0 +1,71 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against `smartkampung serve` (gunicorn +
+whitenoise) on a throwaway SQLite database filled by `synth`. Nothing is downloaded."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.fresh_db import COMMAND, run
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory):
+    import os
+
+    tmp = tmp_path_factory.mktemp("served")
+    db_path = tmp / "browser.sqlite3"
+    env = {**os.environ, "SMARTKAMPUNG_DATABASE_URL": f"sqlite:///{db_path}", "SMARTKAMPUNG_VAR_DIR": str(tmp / "var"), "PYTHONWARNINGS": "ignore"}
+    for args in (("migrate", "-v0"), ("load_areas",), ("synth", "--people", "4000", "--seed", "3", "--no-progress"), ("demo_users",)):
+        run(env, *args)
+    port = _free_port()
+    server = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                output = server.stdout.read() if server.poll() is not None else ""
+                server.kill()
+                raise RuntimeError(f"smartkampung serve did not start:\n{output}") from None
+            time.sleep(0.3)
+    yield {"base": base, "db": sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)}
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="id-ID", viewport={"width": 412, "height": 915})  # a mid-range phone
+    page = context.new_page()
+    yield page
+    context.close()

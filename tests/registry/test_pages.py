@@ -1,0 +1,114 @@
+"""Registry pages through Django's test client: language, scoping, audit."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import translation
+from django.test import Client
+
+from smartkampung.core.models import AuditEvent
+from smartkampung.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_indonesian_and_switches_to_english():
+    client = Client()
+    page = client.get("/accounts/login/").content.decode()
+    assert "Masuk petugas" in page and 'lang="id"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    english = client.get("/accounts/login/").content.decode()
+    assert "Staff login" in english and 'lang="en"' in english
+
+
+def test_pages_need_login():
+    response = Client().get("/registry/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/registry/")
+
+
+def test_login_with_a_demo_account(users):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "operator.kemiren", "password": "demo-operator.kemiren"})
+    assert (response.status_code, response["Location"]) == (302, "/registry/")
+    wrong = Client().post("/accounts/login/", {"username": "operator.kemiren", "password": "salah-sekali"})
+    assert "Nama pengguna atau kata sandi salah." in wrong.content.decode()
+
+
+def test_search_person_household_and_area_pages(client_for, users, family, kemiren):
+    household, head, wife, child = family(kemiren)
+    client = client_for(users["operator"])
+    results = client.post("/registry/", {"q": "siti aminah"}).content.decode()
+    assert f"/registry/people/{wife.pk}/" in results and wife.nik in results
+    person = client.get(f"/registry/people/{head.pk}/").content.decode()
+    assert "Slamet Riyadi" in person and "Kepala keluarga" in person and household.kk_number in person
+    assert AuditEvent.objects.filter(action="person.view", object_id=str(head.pk), via="web").count() == 1
+    kk = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert all(name in kk for name in ("Slamet Riyadi", "Siti Aminah", "Moch. Rizky Pratama"))
+    area = client.get(f"/areas/{kemiren.code}/").content.decode()
+    alive = Person.objects.filter(village=kemiren, date_of_death__isnull=True).count()
+    with translation.override("id"):
+        assert f'data-testid="count-people">{intcomma(alive)}<' in area
+
+
+def test_person_of_another_village_is_a_404_page_and_not_audited(client_for, users, family, jambewangi):
+    _, head, *_ = family(jambewangi)
+    client = client_for(users["operator"])
+    response = client.get(f"/registry/people/{head.pk}/")
+    assert response.status_code == 404
+    assert "Data tidak ditemukan di wilayah Anda." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="person.view", object_id=str(head.pk)).exists()
+    search = client.post("/registry/", {"nik": head.nik}).content.decode()
+    assert "Tidak ada penduduk yang cocok di wilayah Anda." in search and head.name not in search
+
+
+def test_a_login_without_a_role_sees_nothing(db):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("warga.biasa", password="x" * 12)
+    client = Client()
+    client.force_login(nobody)
+    assert client.get("/registry/").status_code == 403
+    assert client.get("/api/v1/registry/people", {"q": "siti"}).status_code == 401
+
+
+def test_village_picker_lists_only_readable_villages(client_for, users):
+    page = client_for(users["puskesmas"]).get("/registry/").content.decode()
+    assert 'value="35.10.20.2002"' in page  # Jambewangi, in Kec. Sempu
+    assert 'value="35.10.15.2004"' not in page  # Kemiren, Kec. Glagah
+
+
+def test_operator_records_a_birth_and_a_death_on_pages(client_for, users, family, kemiren):
+    import datetime as dt
+
+    from tests.conftest import compose_nik
+
+    household, head, *_ = family(kemiren)
+    client = client_for(users["operator"])
+    assert "Catat kelahiran" in client.get(f"/registry/households/{household.pk}/").content.decode()
+    born = dt.date(2026, 11, 2)
+    nik = compose_nik(kemiren, sex="F", birth_date=born)
+    response = client.post(f"/registry/households/{household.pk}/birth/", {
+        "nik": nik, "name": "Ayu Lestari", "sex": "F", "birth_date": born.isoformat(), "religion": "islam", "relationship": "anak"})
+    baby = Person.objects.get(nik=nik)
+    assert (response.status_code, response["Location"]) == (302, f"/registry/people/{baby.pk}/")
+    before = Person.objects.count()
+    wrong = client.post(f"/registry/households/{household.pk}/birth/", {
+        "nik": nik, "name": "Kembar", "sex": "F", "birth_date": born.isoformat(), "religion": "islam", "relationship": "anak"})
+    assert wrong.status_code == 400
+    assert f"NIK {nik} is already in the registry." in wrong.content.decode()
+    assert Person.objects.count() == before
+    died = client.post(f"/registry/people/{head.pk}/death/", {"date_of_death": "2026-11-01"})
+    assert died.status_code == 302
+    head.refresh_from_db()
+    assert head.date_of_death == dt.date(2026, 11, 1)
+
+
+def test_read_only_staff_get_no_event_forms(client_for, users, family, jambewangi):
+    household, head, *_ = family(jambewangi)
+    client = client_for(users["bhabin"])
+    assert "Catat kelahiran" not in client.get(f"/registry/households/{household.pk}/").content.decode()
+    refused = client.post(f"/registry/people/{head.pk}/death/", {"date_of_death": "2026-11-01"})
+    assert refused.status_code == 403 and "You may not change the registry of Jambewangi." in refused.content.decode()
+    head.refresh_from_db()
+    assert head.date_of_death is None
