@@ -24,15 +24,12 @@ _serials = itertools.count(7000)  # far above the baseline's serials, so compose
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    try:
-        from smartkampung.synth.services import synth_population
-    except ImportError:
-        pass  # TEMP
+    from smartkampung.synth.services import synth_population
 
     with django_db_blocker.unblock():
         areas_load(path=BANYUWANGI_AREAS, history_path=BANYUWANGI_AREA_HISTORY, actor=Actor.system("tests"))
         demo_users_create(actor=Actor.system("tests"))
-        if __import__("importlib").util.find_spec("smartkampung.synth.population"): synth_population(actor=Actor.system("tests"), people=BASELINE_PEOPLE, seed=BASELINE_SEED)  # TEMP
+        synth_population(actor=Actor.system("tests"), people=BASELINE_PEOPLE, seed=BASELINE_SEED)
 
 
 @pytest.fixture

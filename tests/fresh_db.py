@@ -18,6 +18,7 @@ COMMAND = [sys.executable, "-m", "smartkampung"]
 
 @contextlib.contextmanager
 def fresh_database(tmp_path: Path) -> Iterator[dict]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     db = settings.DATABASES["default"]
     env = {**os.environ, "SMARTKAMPUNG_VAR_DIR": str(tmp_path / "var"), "PYTHONWARNINGS": "ignore"}
     if db["ENGINE"] == "django.db.backends.postgresql":

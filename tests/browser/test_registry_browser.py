@@ -14,7 +14,7 @@ def _login(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"demo-{username}")
-    page.click("button[type=submit]")
+    page.click("#login-submit")
     page.wait_for_url(f"{base}/registry/")
 
 

@@ -12,7 +12,7 @@ from smartkampung.core.audit import Actor
 from smartkampung.core.models import AuditEvent
 from smartkampung.core.services import token_issue, token_revoke
 from smartkampung.registry.models import Household, Membership, Person
-from tests.conftest import actor, compose_kk, compose_nik
+from tests.conftest import compose_kk, compose_nik
 
 pytestmark = pytest.mark.django_db
 

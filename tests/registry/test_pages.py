@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import translation
 from django.test import Client
+from django.utils import translation
 
 from smartkampung.core.models import AuditEvent
 from smartkampung.registry.models import Person

@@ -23,7 +23,6 @@ from .schemas import (
     HouseholdOut,
     HouseholdPatch,
     KkReissueIn,
-    MembershipOut,
     MoveIn,
     PersonDetailOut,
     PersonIn,

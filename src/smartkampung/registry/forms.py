@@ -19,7 +19,7 @@ class BirthForm(forms.Form):
     birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput)
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
     religion = forms.ChoiceField(label=_("Agama"), choices=Religion.choices, initial=Religion.ISLAM)
-    relationship = forms.ChoiceField(label=_("Hubungan"), choices=[(c, l) for c, l in Relationship.choices if c in ("anak", "cucu", "famili_lain")])
+    relationship = forms.ChoiceField(label=_("Hubungan"), choices=[(code, label) for code, label in Relationship.choices if code in ("anak", "cucu", "famili_lain")])
 
 
 class DeathForm(forms.Form):

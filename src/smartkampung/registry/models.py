@@ -113,6 +113,9 @@ class KkHistory(models.Model):
 
     SCOPE_FIELD = "household__village"
 
+    def __str__(self) -> str:
+        return f"KK {self.kk_number} (until {self.replaced_on})"
+
 
 class NameToken(models.Model):
     """One canonical word of a resident's name (MOCH. -> MUHAMMAD), for indexed search by any word."""
@@ -129,6 +132,9 @@ class NameToken(models.Model):
             models.Index(fields=["village", "token"], name="nametoken_village_token"),
             models.Index(fields=["person"], name="nametoken_person"),
         ]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class LifeEventKind(models.TextChoices):
@@ -161,3 +167,6 @@ class LifeEvent(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["person", "occurred_on"], name="lifeevent_person"), models.Index(fields=["household", "occurred_on"], name="lifeevent_household")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"

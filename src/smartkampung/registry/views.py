@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
+from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
-
-from smartkampung.core.errors import DomainError
 
 from . import selectors, services
 from .forms import BirthForm, DeathForm, MoveForm

@@ -13,6 +13,9 @@ class SynthRun(models.Model):
     seconds = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"synth seed {self.seed}: {self.people:,} people"
+
 
 class SynthTruth(models.Model):
     """One planted fact: a poor household, a deceased resident, a duplicate pair, an elderly person alone."""
@@ -26,3 +29,6 @@ class SynthTruth(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kind", "person_id"], name="synthtruth_kind_person")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.person_id or self.household_id}"

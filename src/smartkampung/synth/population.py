@@ -16,9 +16,25 @@ Conventions (see also the brief in the project docs):
   religion mix, welfare effect) comes from the CRC-32 of its code and so does not change with the seed.
   Two things run across villages: the NIK and KK serial counters (global, so numbers are unique over
   the run) and planted duplicates carried to the next village of the same kecamatan.
-* Deaths: only non-heads die.  When a head's spouse dies the head becomes ``cerai_mati``; the deceased
-  keeps a membership in the household that ended on the date of death.
-* Ages and shares are calibrated for ``today = 2026-01-01``; another ``today`` shifts birth dates.
+* Deaths (~0.6% of records, 1-5 years before ``today``, mostly old people): only non-heads die, so
+  every household keeps a living head.  When a spouse dies the survivor becomes ``cerai_mati``; the
+  deceased keeps one membership in the household that ended on the date of death, and the household's
+  KK was issued before that death.
+* Planted duplicates (~0.3% of records): a second record of a living person (same sex, birth date,
+  birth place, NIK area and date part; a new NIK serial; a name variant) joined as ``famili_lain`` or
+  ``lainnya`` to another household with at least two living members, in the same village or (about a
+  third) the next village of the same kecamatan.  Truth: ``("duplicate_person", original, duplicate,
+  None, "name variant: <kind> (<name> -> <variant>)")``.
+* ``elderly_alone`` truth: every household whose only *living* current member is its head, aged 60+
+  (a deceased spouse may still be on record).  ``poor_household``: households whose welfare score is
+  under ``POOR_CUT`` (~6.5% of living people; all of them are in desil 1).
+* Household size, shares and desil cut points are calibrated on full-scale runs for
+  ``today = 2026-01-01``; another ``today`` only shifts birth dates.  ``calibrate_welfare_cuts()``
+  recomputes the cut points after a change to the model.
+* NIK/KK serials are counters per (area, date part); the generator raises ``RuntimeError`` if one would
+  pass 9999 (at full scale the largest is far below that).
+* ``python -m smartkampung.synth.population --people N --seed S [--stats]`` generates and discards a
+  population (a benchmark), optionally printing the realised shares.
 """
 
 from __future__ import annotations
@@ -46,15 +62,37 @@ FULL_PEOPLE = 1_791_789
 
 SEXES = ("M", "F")
 RELATIONSHIPS = (
-    "kepala", "suami", "istri", "anak", "menantu", "cucu", "orang_tua", "mertua", "famili_lain",
-    "pembantu", "lainnya",
+    "kepala",
+    "suami",
+    "istri",
+    "anak",
+    "menantu",
+    "cucu",
+    "orang_tua",
+    "mertua",
+    "famili_lain",
+    "pembantu",
+    "lainnya",
 )
 MARITAL = ("belum_kawin", "kawin", "cerai_hidup", "cerai_mati")
 EDUCATION = ("tidak_sekolah", "belum_tamat_sd", "sd", "smp", "sma", "d1_d2", "d3", "d4_s1", "s2", "s3")
 OCCUPATIONS = (
-    "Belum/Tidak Bekerja", "Pelajar/Mahasiswa", "Mengurus Rumah Tangga", "Petani/Pekebun",
-    "Buruh Tani/Perkebunan", "Nelayan/Perikanan", "Buruh Harian Lepas", "Karyawan Swasta", "Wiraswasta",
-    "Pedagang", "Pegawai Negeri Sipil", "Guru", "Sopir", "Pensiunan", "Perangkat Desa", "Tukang Bangunan",
+    "Belum/Tidak Bekerja",
+    "Pelajar/Mahasiswa",
+    "Mengurus Rumah Tangga",
+    "Petani/Pekebun",
+    "Buruh Tani/Perkebunan",
+    "Nelayan/Perikanan",
+    "Buruh Harian Lepas",
+    "Karyawan Swasta",
+    "Wiraswasta",
+    "Pedagang",
+    "Pegawai Negeri Sipil",
+    "Guru",
+    "Sopir",
+    "Pensiunan",
+    "Perangkat Desa",
+    "Tukang Bangunan",
 )
 RELIGIONS = ("islam", "hindu", "kristen", "katolik", "buddha", "konghucu", "kepercayaan")
 DISABILITIES = ("none", "physical", "visual", "hearing", "speech", "intellectual", "mental", "multiple")
@@ -70,28 +108,53 @@ KEPALA, SUAMI, ISTRI, ANAK, MENANTU, CUCU, ORANG_TUA, MERTUA, FAMILI, PEMBANTU, 
 # marital indices
 BK, KAWIN, CH, CM = range(4)
 # occupation indices
-(O_BTB, O_PELAJAR, O_MRT, O_PETANI, O_BURUH_TANI, O_NELAYAN, O_BHL, O_KARYAWAN, O_WIRASWASTA, O_PEDAGANG,
- O_PNS, O_GURU, O_SOPIR, O_PENSIUN, O_PERANGKAT, O_TUKANG) = range(16)
+(
+    O_BTB,
+    O_PELAJAR,
+    O_MRT,
+    O_PETANI,
+    O_BURUH_TANI,
+    O_NELAYAN,
+    O_BHL,
+    O_KARYAWAN,
+    O_WIRASWASTA,
+    O_PEDAGANG,
+    O_PNS,
+    O_GURU,
+    O_SOPIR,
+    O_PENSIUN,
+    O_PERANGKAT,
+    O_TUKANG,
+) = range(16)
 
 # --------------------------------------------------------------------------------------------------
 # Rates and calibrated constants
 # --------------------------------------------------------------------------------------------------
 
-DECEASED_RATE = 0.006        # share of person records that are deceased (still on record)
-DUPLICATE_RATE = 0.003       # share of person records that are planted duplicates
-DUPLICATE_CARRY = 0.35       # share of duplicates placed in the next village of the same kecamatan
-BORN_ELSEWHERE = 0.04        # adults whose NIK was issued outside Banyuwangi
-OTHER_KECAMATAN = 0.08       # adults whose NIK was issued in another Banyuwangi kecamatan
+DECEASED_RATE = 0.006  # share of person records that are deceased (still on record)
+DUPLICATE_RATE = 0.003  # share of person records that are planted duplicates
+DUPLICATE_CARRY = 0.35  # share of duplicates placed in the next village of the same kecamatan
+BORN_ELSEWHERE = 0.04  # adults whose NIK was issued outside Banyuwangi
+OTHER_KECAMATAN = 0.08  # adults whose NIK was issued in another Banyuwangi kecamatan
 
 # Household types and their shares (calibrated: 60+ ~18.8% of the living, ~3.3 people per household).
-T_ELDER, T_SINGLE_YOUNG, T_SINGLE_MID, T_COUPLE_OLD, T_COUPLE_YOUNG, T_NUCLEAR, T_SINGLE_PARENT, \
-    T_EXTENDED, T_THREE_GEN = range(9)
-TYPE_WEIGHTS = (0.062, 0.028, 0.020, 0.160, 0.045, 0.370, 0.065, 0.110, 0.140)
+(
+    T_ELDER,
+    T_SINGLE_YOUNG,
+    T_SINGLE_MID,
+    T_COUPLE_OLD,
+    T_COUPLE_YOUNG,
+    T_NUCLEAR,
+    T_SINGLE_PARENT,
+    T_EXTENDED,
+    T_THREE_GEN,
+) = range(9)
+TYPE_WEIGHTS = (0.063, 0.028, 0.020, 0.165, 0.045, 0.364, 0.065, 0.110, 0.140)
 
 # Welfare score cut points (person-weighted, calibrated on full-scale runs): a household with score
 # below DESIL_CUTS[k] is in desil k+1; below POOR_CUT it is poor (~6.5% of people).
-DESIL_CUTS = (-1.05, -0.62, -0.31, -0.05, 0.19, 0.43, 0.69, 0.99, 1.40)
-POOR_CUT = -1.30
+DESIL_CUTS = (-2.085, -1.537, -1.143, -0.809, -0.497, -0.184, 0.151, 0.544, 1.095)
+POOR_CUT = -2.382
 
 BLIMBINGSARI = "25"
 BLIMBINGSARI_YEAR = 2017
@@ -100,7 +163,7 @@ BLIMBINGSARI_YEAR = 2017
 # Rogojampi.  Unknown villages fall back to the nearer of the two kecamatan centroids.
 BLIMBINGSARI_ORIGIN = {"35.10.25.2009": "14", "35.10.25.2010": "14"}
 
-COASTAL = {"01", "05", "18"}           # Pesanggaran, Muncar, Wongsorejo: fishing villages
+COASTAL = {"01", "05", "18"}  # Pesanggaran, Muncar, Wongsorejo: fishing villages
 MILD_COASTAL = {"03", "04", "16", "21"}  # Purwoharjo (Grajagan), Tegaldlimo, Banyuwangi, Kalipuro
 PLANTATION = {"10", "11", "19", "24"}  # Glenmore, Kalibaru, Songgon, Licin
 OSING = {"12", "13", "14", "15", "16", "17", "19", "24", "25"}
@@ -208,20 +271,50 @@ def _bands(spec):
     return _cum(w for _, _, w in spec), [lo for lo, _, _ in spec], [hi - lo for lo, hi, _ in spec]
 
 
-ELDER_BANDS = _bands([(60, 65, .17), (65, 70, .22), (70, 75, .23), (75, 80, .18), (80, 85, .12), (85, 96, .08)])
-COUPLE_OLD_BANDS = _bands([(50, 55, .10), (55, 60, .18), (60, 65, .22), (65, 70, .19), (70, 75, .14),
-                           (75, 80, .10), (80, 90, .07)])
-NUCLEAR_BANDS = _bands([(20, 25, .09), (25, 30, .12), (30, 35, .14), (35, 40, .15), (40, 45, .15),
-                        (45, 50, .14), (50, 55, .12), (55, 60, .09)])
-SINGLE_PARENT_BANDS = _bands([(24, 30, .10), (30, 40, .30), (40, 50, .30), (50, 65, .30)])
-EXTENDED_BANDS = _bands([(22, 30, .25), (30, 40, .35), (40, 50, .28), (50, 56, .12)])
-THREE_GEN_BANDS = _bands([(50, 55, .08), (55, 60, .14), (60, 65, .20), (65, 70, .20), (70, 75, .16),
-                          (75, 80, .12), (80, 90, .10)])
+ELDER_BANDS = _bands(
+    [(60, 65, 0.17), (65, 70, 0.22), (70, 75, 0.23), (75, 80, 0.18), (80, 85, 0.12), (85, 96, 0.08)]
+)
+COUPLE_OLD_BANDS = _bands(
+    [
+        (50, 55, 0.10),
+        (55, 60, 0.18),
+        (60, 65, 0.22),
+        (65, 70, 0.19),
+        (70, 75, 0.14),
+        (75, 80, 0.10),
+        (80, 90, 0.07),
+    ]
+)
+NUCLEAR_BANDS = _bands(
+    [
+        (20, 25, 0.09),
+        (25, 30, 0.12),
+        (30, 35, 0.14),
+        (35, 40, 0.15),
+        (40, 45, 0.15),
+        (45, 50, 0.14),
+        (50, 55, 0.12),
+        (55, 60, 0.09),
+    ]
+)
+SINGLE_PARENT_BANDS = _bands([(24, 30, 0.10), (30, 40, 0.30), (40, 50, 0.30), (50, 65, 0.30)])
+EXTENDED_BANDS = _bands([(22, 30, 0.25), (30, 40, 0.35), (40, 50, 0.28), (50, 56, 0.12)])
+THREE_GEN_BANDS = _bands(
+    [
+        (50, 55, 0.08),
+        (55, 60, 0.14),
+        (60, 65, 0.20),
+        (65, 70, 0.20),
+        (70, 75, 0.16),
+        (75, 80, 0.12),
+        (80, 90, 0.10),
+    ]
+)
 
 # completed fertility (children ever born, 1..7) by the mother's birth year
-_FERT_YOUNG = _cum([.18, .46, .25, .08, .03])
-_FERT_MID = _cum([.15, .43, .28, .10, .04])
-_FERT_OLD = _cum([.06, .18, .26, .20, .14, .10, .06])
+_FERT_YOUNG = _cum([0.18, 0.46, 0.25, 0.08, 0.03])
+_FERT_MID = _cum([0.15, 0.43, 0.28, 0.10, 0.04])
+_FERT_OLD = _cum([0.06, 0.18, 0.26, 0.20, 0.14, 0.10, 0.06])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -318,14 +411,14 @@ def _build_households(budget: int, st: _Stream, today_year: int) -> _People:
         if t == T_ELDER:
             age = band(ELDER_BANDS)
             r = u()
-            if u() < 0.72:
+            if u() < 0.70:
                 mar = CM if r < 0.86 else CH if r < 0.94 else BK if r < 0.97 else KAWIN
                 add(age, 1, KEPALA, mar)
             else:
                 mar = CM if r < 0.70 else CH if r < 0.88 else BK if r < 0.94 else KAWIN
                 add(age, 0, KEPALA, mar)
         elif t == T_SINGLE_YOUNG:
-            add(18.0 + 16.0 * u(), 0 if u() < 0.75 else 1, KEPALA, BK if u() < 0.9 else CH)
+            add(18.0 + 16.0 * u(), 0 if u() < 0.80 else 1, KEPALA, BK if u() < 0.9 else CH)
         elif t == T_SINGLE_MID:
             r = u()
             add(35.0 + 25.0 * u(), 0 if u() < 0.65 else 1, KEPALA, BK if r < 0.2 else CH if r < 0.65 else CM)
@@ -374,7 +467,7 @@ def _build_households(budget: int, st: _Stream, today_year: int) -> _People:
             if r < 0.55:
                 hi, wi = couple(mage)
                 father = hi
-            elif r < 0.90:
+            elif r < 0.86:
                 add(mage, 1, KEPALA, CM)
                 father = -1
             else:
@@ -417,7 +510,12 @@ def _build_households(budget: int, st: _Stream, today_year: int) -> _People:
                 else:
                     a = 20.0 + 50.0 * u()
                     r2 = u()
-                    add(a, 0 if u() < 0.6 else 1, FAMILI, BK if r2 < 0.5 else KAWIN if r2 < 0.7 else CH if r2 < 0.85 else CM)
+                    add(
+                        a,
+                        0 if u() < 0.6 else 1,
+                        FAMILI,
+                        BK if r2 < 0.5 else KAWIN if r2 < 0.7 else CH if r2 < 0.85 else CM,
+                    )
             elif r < 0.039:
                 add(18.0 + 40.0 * u(), 1 if u() < 0.85 else 0, PEMBANTU, BK if u() < 0.6 else KAWIN)
             elif r < 0.042:
@@ -474,57 +572,167 @@ def _name_specs():
     nur, ahmad = _wcomp(N.NUR_VARIANTS), _wcomp(N.AHMAD_VARIANTS)
     abdul = C(["Abdul", "Abd."], [85, 15])
     haji_m, haji_f = C(["H."]), C(["Hj."])
-    isl_m, isl_f, abd_suf, nur_suf = C(N.ISLAMIC_MALE), C(N.ISLAMIC_FEMALE), C(N.ABDUL_SUFFIXES), C(N.NUR_SUFFIXES_F)
+    isl_m, isl_f, abd_suf, nur_suf = (
+        C(N.ISLAMIC_MALE),
+        C(N.ISLAMIC_FEMALE),
+        C(N.ABDUL_SUFFIXES),
+        C(N.NUR_SUFFIXES_F),
+    )
     m_oldest, f_oldest = C(N.MALE_OLDEST), C(N.FEMALE_OLDEST)
     m_old, f_old = C(N.MALE_OLD_SINGLE), C(N.FEMALE_OLD_SINGLE)
-    m_mf, m_ml, f_mf, f_ml = C(N.MALE_MIDDLE_FIRST), C(N.MALE_MIDDLE_LAST), C(N.FEMALE_MIDDLE_FIRST), C(N.FEMALE_MIDDLE_LAST)
+    m_mf, m_ml, f_mf, f_ml = (
+        C(N.MALE_MIDDLE_FIRST),
+        C(N.MALE_MIDDLE_LAST),
+        C(N.FEMALE_MIDDLE_FIRST),
+        C(N.FEMALE_MIDDLE_LAST),
+    )
     m_yf, m_ym, m_yl = C(N.MALE_YOUNG_FIRST), C(N.MALE_YOUNG_MID), C(N.MALE_YOUNG_LAST)
     f_yf, f_ym, f_yl = C(N.FEMALE_YOUNG_FIRST), C(N.FEMALE_YOUNG_MID), C(N.FEMALE_YOUNG_LAST)
-    m_nf, m_nl, f_nf, f_nl = C(N.MALE_NEW_FIRST), C(N.MALE_NEW_LAST), C(N.FEMALE_NEW_FIRST), C(N.FEMALE_NEW_LAST)
+    m_nf, m_nl, f_nf, f_nl = (
+        C(N.MALE_NEW_FIRST),
+        C(N.MALE_NEW_LAST),
+        C(N.FEMALE_NEW_FIRST),
+        C(N.FEMALE_NEW_LAST),
+    )
     os_m, os_f, md_m, md_f = C(N.OSING_MALE), C(N.OSING_FEMALE), C(N.MADURESE_MALE), C(N.MADURESE_FEMALE)
 
     jav = {
-        (0, 0): [(20, [m_oldest]), (16, [m_old]), (4, [isl_m]), (9, [muh[0], isl_m]), (4, [abdul, abd_suf]),
-                 (9, [m_old, m_ml]), (9, [m_oldest, m_ml]), (5, [ahmad, isl_m]), (3, [haji_m, m_old]),
-                 (3, [haji_m, muh[0], isl_m]), (7, [isl_m, m_ml])],
-        (0, 1): [(18, [m_old]), (2, [m_oldest]), (3, [isl_m]), (13, [muh[0], isl_m]), (5, [abdul, abd_suf]),
-                 (16, [m_mf, m_ml]), (12, [m_old, m_ml]), (6, [ahmad, isl_m]), (3, [haji_m, m_old]),
-                 (2, [haji_m, muh[0], isl_m]), (9, [isl_m, m_ml]), (4, [m_mf, isl_m])],
-        (0, 2): [(8, [m_old]), (6, [m_mf]), (30, [m_mf, m_ml]), (16, [muh[1], isl_m]), (6, [ahmad, isl_m]),
-                 (5, [abdul, abd_suf]), (10, [isl_m, m_ml]), (8, [m_mf, isl_m]), (5, [muh[1], isl_m, m_ml]),
-                 (4, [m_yf, m_ml])],
-        (0, 3): [(4, [m_yf]), (30, [m_yf, m_yl]), (22, [m_yf, m_ym, m_yl]), (12, [muh[2], isl_m]),
-                 (8, [muh[2], isl_m, m_yl]), (6, [ahmad, isl_m, m_yl]), (8, [isl_m, m_yl]),
-                 (6, [muh[2], m_yf, m_yl]), (4, [abdul, abd_suf])],
-        (0, 4): [(2, [m_nf]), (40, [m_nf, m_nl]), (25, [muh[2], m_nf, m_nl]), (15, [m_nf, m_ym, m_nl]),
-                 (10, [muh[2], isl_m, m_nl]), (8, [ahmad, m_nf, m_nl])],
-        (1, 0): [(20, [f_oldest]), (18, [f_old]), (4, [isl_f]), (10, [siti[0], isl_f]), (8, [siti[0], f_old]),
-                 (4, [nur, nur_suf]), (3, [haji_f, f_old]), (8, [f_old, f_ml]), (4, [f_mf])],
-        (1, 1): [(18, [f_old]), (2, [f_oldest]), (4, [isl_f]), (14, [siti[0], isl_f]), (8, [siti[0], f_old]),
-                 (18, [f_mf, f_ml]), (6, [nur, nur_suf]), (3, [haji_f, f_old]), (5, [f_mf]), (6, [f_old, f_ml])],
-        (1, 2): [(7, [f_old]), (7, [f_mf]), (32, [f_mf, f_ml]), (16, [siti[1], isl_f]), (6, [siti[1], f_ml]),
-                 (10, [nur, nur_suf]), (6, [isl_f]), (6, [f_mf, isl_f]), (6, [f_yf, f_ml])],
-        (1, 3): [(4, [f_yf]), (32, [f_yf, f_yl]), (25, [f_yf, f_ym, f_yl]), (10, [siti[2], isl_f]),
-                 (6, [siti[2], f_yl]), (10, [nur, nur_suf]), (6, [isl_f, f_yl]), (5, [f_yf, nur_suf])],
-        (1, 4): [(3, [f_nf]), (45, [f_nf, f_nl]), (25, [f_nf, f_ym, f_nl]), (8, [siti[2], f_nf, f_nl]),
-                 (8, [nur, nur_suf, f_nl]), (10, [f_nf, isl_f])],
+        (0, 0): [
+            (20, [m_oldest]),
+            (16, [m_old]),
+            (4, [isl_m]),
+            (9, [muh[0], isl_m]),
+            (4, [abdul, abd_suf]),
+            (9, [m_old, m_ml]),
+            (9, [m_oldest, m_ml]),
+            (5, [ahmad, isl_m]),
+            (3, [haji_m, m_old]),
+            (3, [haji_m, muh[0], isl_m]),
+            (7, [isl_m, m_ml]),
+        ],
+        (0, 1): [
+            (18, [m_old]),
+            (2, [m_oldest]),
+            (3, [isl_m]),
+            (13, [muh[0], isl_m]),
+            (5, [abdul, abd_suf]),
+            (16, [m_mf, m_ml]),
+            (12, [m_old, m_ml]),
+            (6, [ahmad, isl_m]),
+            (3, [haji_m, m_old]),
+            (2, [haji_m, muh[0], isl_m]),
+            (9, [isl_m, m_ml]),
+            (4, [m_mf, isl_m]),
+        ],
+        (0, 2): [
+            (8, [m_old]),
+            (6, [m_mf]),
+            (30, [m_mf, m_ml]),
+            (16, [muh[1], isl_m]),
+            (6, [ahmad, isl_m]),
+            (5, [abdul, abd_suf]),
+            (10, [isl_m, m_ml]),
+            (8, [m_mf, isl_m]),
+            (5, [muh[1], isl_m, m_ml]),
+            (4, [m_yf, m_ml]),
+        ],
+        (0, 3): [
+            (4, [m_yf]),
+            (30, [m_yf, m_yl]),
+            (22, [m_yf, m_ym, m_yl]),
+            (12, [muh[2], isl_m]),
+            (8, [muh[2], isl_m, m_yl]),
+            (6, [ahmad, isl_m, m_yl]),
+            (8, [isl_m, m_yl]),
+            (6, [muh[2], m_yf, m_yl]),
+            (4, [abdul, abd_suf]),
+        ],
+        (0, 4): [
+            (2, [m_nf]),
+            (40, [m_nf, m_nl]),
+            (25, [muh[2], m_nf, m_nl]),
+            (15, [m_nf, m_ym, m_nl]),
+            (10, [muh[2], isl_m, m_nl]),
+            (8, [ahmad, m_nf, m_nl]),
+        ],
+        (1, 0): [
+            (20, [f_oldest]),
+            (18, [f_old]),
+            (4, [isl_f]),
+            (10, [siti[0], isl_f]),
+            (8, [siti[0], f_old]),
+            (4, [nur, nur_suf]),
+            (3, [haji_f, f_old]),
+            (8, [f_old, f_ml]),
+            (4, [f_mf]),
+        ],
+        (1, 1): [
+            (18, [f_old]),
+            (2, [f_oldest]),
+            (4, [isl_f]),
+            (14, [siti[0], isl_f]),
+            (8, [siti[0], f_old]),
+            (18, [f_mf, f_ml]),
+            (6, [nur, nur_suf]),
+            (3, [haji_f, f_old]),
+            (5, [f_mf]),
+            (6, [f_old, f_ml]),
+        ],
+        (1, 2): [
+            (7, [f_old]),
+            (7, [f_mf]),
+            (32, [f_mf, f_ml]),
+            (16, [siti[1], isl_f]),
+            (6, [siti[1], f_ml]),
+            (10, [nur, nur_suf]),
+            (6, [isl_f]),
+            (6, [f_mf, isl_f]),
+            (6, [f_yf, f_ml]),
+        ],
+        (1, 3): [
+            (4, [f_yf]),
+            (32, [f_yf, f_yl]),
+            (25, [f_yf, f_ym, f_yl]),
+            (10, [siti[2], isl_f]),
+            (6, [siti[2], f_yl]),
+            (10, [nur, nur_suf]),
+            (6, [isl_f, f_yl]),
+            (5, [f_yf, nur_suf]),
+        ],
+        (1, 4): [
+            (3, [f_nf]),
+            (45, [f_nf, f_nl]),
+            (25, [f_nf, f_ym, f_nl]),
+            (8, [siti[2], f_nf, f_nl]),
+            (8, [nur, nur_suf, f_nl]),
+            (10, [f_nf, isl_f]),
+        ],
     }
     specs = {}
     for (sex, coh), pats in jav.items():
         specs[(0, sex, coh)] = pats
-        extra_os = [(8, [os_m if sex == 0 else os_f])] if coh <= 1 else ([(5, [os_m if sex == 0 else os_f])] if coh == 2 else [])
+        extra_os = (
+            [(8, [os_m if sex == 0 else os_f])]
+            if coh <= 1
+            else ([(5, [os_m if sex == 0 else os_f])] if coh == 2 else [])
+        )
         specs[(1, sex, coh)] = pats + extra_os
         if coh <= 2:
             mad = [(p[0], [muh[0] if c in muh else siti[0] if c in siti else c for c in p[1]]) for p in pats]
             specs[(2, sex, coh)] = mad + [(20 if coh <= 1 else 10, [md_m if sex == 0 else md_f])]
         else:
             specs[(2, sex, coh)] = pats
-        islamic = {id(x) for x in (*muh, *siti, nur, ahmad, abdul, haji_m, haji_f, isl_m, isl_f, abd_suf, nur_suf)}
+        islamic = {
+            id(x) for x in (*muh, *siti, nur, ahmad, abdul, haji_m, haji_f, isl_m, isl_f, abd_suf, nur_suf)
+        }
         plain = [p for p in pats if not any(id(c) in islamic for c in p[1])]
         specs[(6, sex, coh)] = plain
         last = (m_ml if sex == 0 else f_ml) if coh <= 2 else (m_yl if sex == 0 else f_yl)
+        last = C([x for x in last.values if x not in _ISLAMIC_LOOKING])
         chr_c = C(N.CHRISTIAN_MALE if sex == 0 else N.CHRISTIAN_FEMALE)
-        specs[(4, sex, coh)] = [(45, [chr_c, last]), (15, [chr_c])] + [(w * 40 / sum(q[0] for q in plain), c) for w, c in plain]
+        specs[(4, sex, coh)] = [(45, [chr_c, last]), (15, [chr_c])] + [
+            (w * 40 / sum(q[0] for q in plain), c) for w, c in plain
+        ]
         bali_pref = C(N.BALI_MALE_PREFIX if sex == 0 else N.BALI_FEMALE_PREFIX)
         bali = C(N.BALI_MALE if sex == 0 else N.BALI_FEMALE)
         young = (m_yf if sex == 0 else f_yf) if coh >= 3 else (m_mf if sex == 0 else f_mf)
@@ -537,6 +745,36 @@ def _name_specs():
     return out
 
 
+_ISLAMIC_LOOKING = {
+    "Zubaidah",
+    "Masruroh",
+    "Sholikhah",
+    "Khasanah",
+    "Syafii",
+    "Hidayat",
+    "Hidayati",
+    "Saifuddin",
+    "Hidayatullah",
+    "Maulana",
+    "Maulidi",
+    "Akbar",
+    "Fauzi",
+    "Ramadhan",
+    "Ramadan",
+    "Fadilah",
+    "Azzahra",
+    "Ramadhani",
+    "Khoirunnisa",
+    "Nuraini",
+    "Nurhaliza",
+    "Maulida",
+    "Rizkiyah",
+    "Arifah",
+    "Hakim",
+    "Firmansyah",
+    "Nurhayati",
+    "Fatmawati",
+}
 _NAME_SPECS = None
 
 
@@ -560,8 +798,8 @@ def _compose_names(rng, k, spec) -> list[str]:
             names = comps[0].draw(rng, n)
         else:
             parts = [c.draw(rng, n) for c in comps]
-            names = [" ".join(dict.fromkeys(t)) for t in zip(*parts)]
-        for i, s in zip(idx.tolist(), names):
+            names = [" ".join(dict.fromkeys(t)) for t in zip(*parts, strict=True)]
+        for i, s in zip(idx.tolist(), names, strict=True):
             out[i] = s
     return out
 
@@ -624,9 +862,9 @@ def name_variant(name: str, u) -> tuple[str, str]:
             r = u()
             p = 1 + int(u() * (len(t) - 2))
             if r < 0.3:  # swap two letters
-                t = t[:p] + t[p + 1] + t[p] + t[p + 2:]
+                t = t[:p] + t[p + 1] + t[p] + t[p + 2 :]
             elif r < 0.55:  # drop a letter
-                t = t[:p] + t[p + 1:]
+                t = t[:p] + t[p + 1 :]
             elif r < 0.75:  # double a letter
                 t = t[:p] + t[p] + t[p:]
             elif t.endswith("h"):
@@ -634,7 +872,7 @@ def name_variant(name: str, u) -> tuple[str, str]:
             elif "y" in t[1:]:
                 t = t[0] + t[1:].replace("y", "i", 1)
             else:
-                t = t[:p] + ("i" if t[p] != "i" else "e") + t[p + 1:]
+                t = t[:p] + ("i" if t[p] != "i" else "e") + t[p + 1 :]
             new[k] = t
     out = " ".join(new)
     if out == name:
@@ -654,16 +892,16 @@ class _Village:
     code: str
     name: str
     kind: str
-    kec: str            # 2-digit kecamatan code
+    kec: str  # 2-digit kecamatan code
     kec_name: str
     lat: float
     lon: float
     weight: float
-    zone: str           # urban | coastal | mild_coastal | plantation | rural
+    zone: str  # urban | coastal | mild_coastal | plantation | rural
     religion_p: np.ndarray
     ethnic_p: np.ndarray  # Javanese, Osing, Madurese (for Muslim households)
     welfare_effect: float
-    origin_kec: str     # Blimbingsari villages: the pre-2017 kecamatan (13/14); else same as kec
+    origin_kec: str  # Blimbingsari villages: the pre-2017 kecamatan (13/14); else same as kec
 
 
 def _villages(areas: list[AreaRow]) -> list[_Village]:
@@ -678,8 +916,17 @@ def _villages(areas: list[AreaRow]) -> list[_Village]:
         crng = _crc_rng(a.code)
         urban = a.kind == "kelurahan"
         weight = (1.8 if urban else 1.0) * float(np.exp(0.45 * crng.standard_normal()))
-        zone = ("urban" if urban else "coastal" if kec in COASTAL else "mild_coastal" if kec in MILD_COASTAL
-                else "plantation" if kec in PLANTATION else "rural")
+        zone = (
+            "urban"
+            if urban
+            else "coastal"
+            if kec in COASTAL
+            else "mild_coastal"
+            if kec in MILD_COASTAL
+            else "plantation"
+            if kec in PLANTATION
+            else "rural"
+        )
         # religion mix: islam, hindu, kristen, katolik, buddha, konghucu, kepercayaan
         rp = np.array([0.0, 0.004, 0.007, 0.003, 0.0005, 0.0001, 0.001])
         if kec in HINDU_AREAS and crng.random() < 0.2:
@@ -698,8 +945,11 @@ def _villages(areas: list[AreaRow]) -> list[_Village]:
             ep = np.array([0.42, 0.10, 0.48])
         else:
             ep = np.array([0.87, 0.07, 0.06])
-        eff = 0.33 * float(crng.standard_normal()) + (0.35 if urban else 0.0) + (
-            -0.12 if zone == "coastal" else -0.12 if zone == "plantation" else 0.0)
+        eff = (
+            0.33 * float(crng.standard_normal())
+            + (0.35 if urban else 0.0)
+            + (-0.12 if zone == "coastal" else -0.12 if zone == "plantation" else 0.0)
+        )
         origin = kec
         if kec == BLIMBINGSARI:
             origin = BLIMBINGSARI_ORIGIN.get(a.code)
@@ -711,8 +961,24 @@ def _villages(areas: list[AreaRow]) -> list[_Village]:
                         d = (k.latitude - a.latitude) ** 2 + (k.longitude - a.longitude) ** 2
                         if best is None or d < best:
                             best, origin = d, cc
-        out.append(_Village(i, a.code, a.name, a.kind, kec, kec_name, a.latitude, a.longitude, weight, zone,
-                            rp, ep, eff, origin))
+        out.append(
+            _Village(
+                i,
+                a.code,
+                a.name,
+                a.kind,
+                kec,
+                kec_name,
+                a.latitude,
+                a.longitude,
+                weight,
+                zone,
+                rp,
+                ep,
+                eff,
+                origin,
+            )
+        )
     return out
 
 
@@ -738,7 +1004,7 @@ _OTHER_REG_CODES = [r[0] for r in N.OTHER_REGENCIES]
 _OTHER_REG_NKEC = np.array([min(r[1], 20) for r in N.OTHER_REGENCIES])
 _OTHER_REG_CUM = np.cumsum([r[2] for r in N.OTHER_REGENCIES])
 _OTHER_REG_BALI = np.array([c.startswith("51") for c in _OTHER_REG_CODES])
-_N_AREA = 25 + 20 * len(N.OTHER_REGENCIES)   # area index: 0..24 Banyuwangi kecamatan, then 20 per regency
+_N_AREA = 25 + 20 * len(N.OTHER_REGENCIES)  # area index: 0..24 Banyuwangi kecamatan, then 20 per regency
 
 
 def _area6_of_index(idx: np.ndarray) -> np.ndarray:
@@ -798,28 +1064,89 @@ def _dates(ords) -> list[date]:
 
 _OCC_BASE = {
     # (sex, edu group 0 low / 1 mid / 2 high) -> {occupation: weight}
-    (0, 0): {O_PETANI: 28, O_BURUH_TANI: 24, O_BHL: 16, O_TUKANG: 9, O_PEDAGANG: 5, O_WIRASWASTA: 7,
-             O_SOPIR: 3, O_KARYAWAN: 4, O_NELAYAN: 1, O_BTB: 3},
-    (0, 1): {O_PETANI: 15, O_BURUH_TANI: 10, O_BHL: 12, O_TUKANG: 6, O_PEDAGANG: 8, O_WIRASWASTA: 16,
-             O_SOPIR: 6, O_KARYAWAN: 20, O_PERANGKAT: 1.2, O_PNS: 1.5, O_GURU: 0.8, O_NELAYAN: 1, O_BTB: 3},
-    (0, 2): {O_KARYAWAN: 28, O_PNS: 18, O_GURU: 18, O_WIRASWASTA: 16, O_PEDAGANG: 5, O_PETANI: 5,
-             O_PERANGKAT: 3, O_BTB: 3},
-    (1, 0): {O_PETANI: 18, O_BURUH_TANI: 26, O_PEDAGANG: 22, O_BHL: 10, O_WIRASWASTA: 10, O_KARYAWAN: 8,
-             O_BTB: 6},
-    (1, 1): {O_PEDAGANG: 20, O_WIRASWASTA: 18, O_KARYAWAN: 30, O_BURUH_TANI: 8, O_PETANI: 6, O_BHL: 6,
-             O_GURU: 3, O_PNS: 2, O_PERANGKAT: 0.5, O_BTB: 6},
+    (0, 0): {
+        O_PETANI: 28,
+        O_BURUH_TANI: 24,
+        O_BHL: 16,
+        O_TUKANG: 9,
+        O_PEDAGANG: 5,
+        O_WIRASWASTA: 7,
+        O_SOPIR: 3,
+        O_KARYAWAN: 4,
+        O_NELAYAN: 1,
+        O_BTB: 3,
+    },
+    (0, 1): {
+        O_PETANI: 15,
+        O_BURUH_TANI: 10,
+        O_BHL: 12,
+        O_TUKANG: 6,
+        O_PEDAGANG: 8,
+        O_WIRASWASTA: 16,
+        O_SOPIR: 6,
+        O_KARYAWAN: 20,
+        O_PERANGKAT: 1.2,
+        O_PNS: 1.5,
+        O_GURU: 0.8,
+        O_NELAYAN: 1,
+        O_BTB: 3,
+    },
+    (0, 2): {
+        O_KARYAWAN: 28,
+        O_PNS: 18,
+        O_GURU: 18,
+        O_WIRASWASTA: 16,
+        O_PEDAGANG: 5,
+        O_PETANI: 5,
+        O_PERANGKAT: 3,
+        O_BTB: 3,
+    },
+    (1, 0): {
+        O_PETANI: 18,
+        O_BURUH_TANI: 26,
+        O_PEDAGANG: 22,
+        O_BHL: 10,
+        O_WIRASWASTA: 10,
+        O_KARYAWAN: 8,
+        O_BTB: 6,
+    },
+    (1, 1): {
+        O_PEDAGANG: 20,
+        O_WIRASWASTA: 18,
+        O_KARYAWAN: 30,
+        O_BURUH_TANI: 8,
+        O_PETANI: 6,
+        O_BHL: 6,
+        O_GURU: 3,
+        O_PNS: 2,
+        O_PERANGKAT: 0.5,
+        O_BTB: 6,
+    },
     (1, 2): {O_GURU: 32, O_PNS: 20, O_KARYAWAN: 25, O_WIRASWASTA: 12, O_PEDAGANG: 5, O_BTB: 6},
 }
 _ZONE_MULT = {
-    "urban": {O_PETANI: 0.15, O_BURUH_TANI: 0.2, O_KARYAWAN: 1.8, O_WIRASWASTA: 1.4, O_PEDAGANG: 1.4,
-              O_PNS: 1.5, O_PERANGKAT: 0.0, O_NELAYAN: 0.5},
+    "urban": {
+        O_PETANI: 0.15,
+        O_BURUH_TANI: 0.2,
+        O_KARYAWAN: 1.8,
+        O_WIRASWASTA: 1.4,
+        O_PEDAGANG: 1.4,
+        O_PNS: 1.5,
+        O_PERANGKAT: 0.0,
+        O_NELAYAN: 0.5,
+    },
     "coastal": {O_PETANI: 0.6, O_BURUH_TANI: 0.8},
     "mild_coastal": {},
     "plantation": {O_BURUH_TANI: 1.9, O_PETANI: 1.1},
     "rural": {},
 }
-_ZONE_NELAYAN = {"urban": (0.5, 0.5), "coastal": (26.0, 14.0), "mild_coastal": (6.0, 3.0),
-                 "plantation": (0.2, 0.2), "rural": (0.5, 0.5)}
+_ZONE_NELAYAN = {
+    "urban": (0.5, 0.5),
+    "coastal": (26.0, 14.0),
+    "mild_coastal": (6.0, 3.0),
+    "plantation": (0.2, 0.2),
+    "rural": (0.5, 0.5),
+}
 
 
 def _occ_tables(zone):
@@ -872,7 +1199,6 @@ _DUSUN_P = np.array([w for _, w in N.DUSUN_NAMES], dtype=float)
 _DUSUN_P = _DUSUN_P / _DUSUN_P.sum()
 _FAR_NAMES = [n for n, _ in N.BIRTH_PLACES_FAR]
 _FAR_CUM = np.cumsum([w for _, w in N.BIRTH_PLACES_FAR])
-_KEC_NAMES_FALLBACK = {}
 
 
 @dataclass
@@ -895,7 +1221,9 @@ class _Carry:
     area_idx: int
 
 
-def generate(areas: list[AreaRow], *, people: int, seed: int, today: date = date(2026, 1, 1)) -> Iterator[VillageBatch]:
+def generate(
+    areas: list[AreaRow], *, people: int, seed: int, today: date = date(2026, 1, 1)
+) -> Iterator[VillageBatch]:
     """Yield one VillageBatch per village with people (see the module docstring)."""
     if people < 0:
         raise ValueError("people must be >= 0")
@@ -933,8 +1261,7 @@ class _RunState:
         self.kec_list = sorted(kec_names)
 
 
-def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: int, seed: int,
-                      S: _RunState):
+def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: int, seed: int, S: _RunState):
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(1, v.index))))
     st = _Stream(rng)
     today, today_ord = S.today, S.today_ord
@@ -951,7 +1278,7 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     P = _build_households(budget, st, today_year)
     n = len(P.age)
     age = np.asarray(P.age)
-    sex = np.asarray(P.sex, dtype=np.int8)
+    sex = np.asarray(P.sex, dtype=np.int64)
     rel = np.asarray(P.rel, dtype=np.int8)
     mar = np.asarray(P.mar, dtype=np.int8)
     hh = np.asarray(P.hh, dtype=np.int64)
@@ -1035,28 +1362,43 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     old_keep = np.isin(occ, (O_PETANI, O_PEDAGANG, O_WIRASWASTA, O_BURUH_TANI, O_NELAYAN, O_PENSIUN, O_MRT))
     r_old = rng.random(n)
     occ = np.where((age >= 65) & ~old_keep & (r_old < 0.85), np.where(sex == 1, O_MRT, O_BTB), occ)
-    occ = np.where((age >= 65) & old_keep & (occ != O_PENSIUN) & (occ != O_MRT)
-                   & (r_old < (age - 60.0) / 30.0), np.where(sex == 1, O_MRT, O_BTB), occ)
+    occ = np.where(
+        (age >= 65) & old_keep & (occ != O_PENSIUN) & (occ != O_MRT) & (r_old < (age - 60.0) / 30.0),
+        np.where(sex == 1, O_MRT, O_BTB),
+        occ,
+    )
     occ = np.where((occ == O_PERANGKAT) & ((age < 25) | (age > 60)), O_WIRASWASTA, occ)
+    occ = np.where(
+        ((occ == O_PNS) | (occ == O_GURU) | (occ == O_PENSIUN)) & (edu < 4),
+        np.where(age >= 65, O_BTB, O_KARYAWAN),
+        occ,
+    )  # civil servants and teachers: SMA or more
     # young people
     stud_p = np.where(age < 19, 0.8, np.where((edu >= 4) & (age < 23), 0.3 + 0.2 * (ses[hh] > 0.5), 0.0))
     young = (age >= 17) & (age < 25)
     r_y = rng.random(n)
-    occ = np.where(young & (r_y < stud_p), O_PELAJAR,
-                   np.where(young & (r_y > 0.75), np.where(sex == 1, np.where(mar == KAWIN, O_MRT, O_BTB), O_BTB), occ))
+    occ = np.where(
+        young & (r_y < stud_p),
+        O_PELAJAR,
+        np.where(young & (r_y > 0.75), np.where(sex == 1, np.where(mar == KAWIN, O_MRT, O_BTB), O_BTB), occ),
+    )
     occ = np.where((age >= 7) & (age < 17), np.where(r_y < 0.97, O_PELAJAR, O_BTB), occ)
     occ = np.where(age < 7, O_BTB, occ)
 
     # disability (more common with age)
-    pdis = np.where(age < 18, 0.008, np.where(age < 45, 0.018, np.where(age < 60, 0.035,
-                    np.where(age < 75, 0.08, 0.17))))
+    pdis = np.where(
+        age < 18, 0.008, np.where(age < 45, 0.018, np.where(age < 60, 0.035, np.where(age < 75, 0.08, 0.17)))
+    )
     rd = rng.random(n)
     disabled = rd < pdis
     dtype_young = np.cumsum([0, 25, 8, 10, 10, 25, 12, 10])
     dtype_old = np.cumsum([0, 40, 25, 20, 2, 0, 3, 10])
     rt = rng.random(n)
-    dis = np.where(age < 50, np.searchsorted(dtype_young, rt * dtype_young[-1], side="right"),
-                   np.searchsorted(dtype_old, rt * dtype_old[-1], side="right"))
+    dis = np.where(
+        age < 50,
+        np.searchsorted(dtype_young, rt * dtype_young[-1], side="right"),
+        np.searchsorted(dtype_old, rt * dtype_old[-1], side="right"),
+    )
     dis = np.where(disabled, np.clip(dis, 1, 7), 0)
     severe = disabled & (rng.random(n) < np.where(dis == 7, 0.6, np.where(age >= 75, 0.35, 0.25)))
 
@@ -1068,23 +1410,52 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     head_has_spouse = (head_sp >= 0) & alive[np.maximum(head_sp, 0)]
     head_occ = occ[head]
     occ_eff = np.zeros(len(OCCUPATIONS))
-    for o, e in ((O_NELAYAN, -0.35), (O_BURUH_TANI, -0.45), (O_BHL, -0.35), (O_TUKANG, -0.15),
-                 (O_PETANI, -0.1), (O_WIRASWASTA, 0.15), (O_SOPIR, -0.05), (O_KARYAWAN, 0.3), (O_PNS, 0.9),
-                 (O_GURU, 0.7), (O_PERANGKAT, 0.5), (O_PENSIUN, 0.6), (O_BTB, -0.3), (O_MRT, -0.3)):
+    for o, e in (
+        (O_NELAYAN, -0.35),
+        (O_BURUH_TANI, -0.45),
+        (O_BHL, -0.35),
+        (O_TUKANG, -0.15),
+        (O_PETANI, -0.1),
+        (O_WIRASWASTA, 0.15),
+        (O_SOPIR, -0.05),
+        (O_KARYAWAN, 0.3),
+        (O_PNS, 0.9),
+        (O_GURU, 0.7),
+        (O_PERANGKAT, 0.5),
+        (O_PENSIUN, 0.6),
+        (O_BTB, -0.3),
+        (O_MRT, -0.3),
+    ):
         occ_eff[o] = e
     elderly_alone_h = (alive_size == 1) & (age[head] >= 60)
-    score = (v.welfare_effect + ses + occ_eff[head_occ]
-             - 0.5 * elderly_alone_h
-             - 0.3 * np.maximum(kids - 1, 0)
-             - 0.18 * np.maximum(alive_size - 4, 0)
-             - 0.25 * ((sex[head] == 1) & ~head_has_spouse)
-             - 0.2 * any_dis)
+    score = (
+        v.welfare_effect
+        + ses
+        + occ_eff[head_occ]
+        - 0.5 * elderly_alone_h
+        - 0.3 * np.maximum(kids - 1, 0)
+        - 0.28 * np.maximum(alive_size - 4, 0)
+        - 0.25 * ((sex[head] == 1) & ~head_has_spouse)
+        - 0.2 * any_dis
+    )
     if _SCORE_SINK is not None:
         _SCORE_SINK.append((score.copy(), alive_size.copy()))
     desil = np.searchsorted(np.asarray(DESIL_CUTS), score, side="right") + 1
     poor = score < POOR_CUT
-    hc_p = np.array([[.32, .40], [.18, .40], [.10, .35], [.06, .28], [.04, .22], [.025, .16],
-                     [.015, .12], [.01, .08], [.005, .05], [.002, .03]])
+    hc_p = np.array(
+        [
+            [0.32, 0.40],
+            [0.18, 0.40],
+            [0.10, 0.35],
+            [0.06, 0.28],
+            [0.04, 0.22],
+            [0.025, 0.16],
+            [0.015, 0.12],
+            [0.01, 0.08],
+            [0.005, 0.05],
+            [0.002, 0.03],
+        ]
+    )
     rh = rng.random(nh)
     p_tl = np.where(poor, 0.42, hc_p[desil - 1, 0])
     house = np.where(rh < p_tl, 2, np.where(rh < p_tl + hc_p[desil - 1, 1], 1, 0))
@@ -1097,15 +1468,19 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     area_idx = np.full(n, own_idx, dtype=np.int64)
     if v.kec == BLIMBINGSARI:
         area_idx[by < BLIMBINGSARI_YEAR] = origin_idx
-    hindu = (religion_h[hh] == 1)
+    hindu = religion_h[hh] == 1
     p_out = np.where(hindu, 0.15, BORN_ELSEWHERE)
     outside = adult & (ra < p_out)
     other_bwi = adult & ~outside & (ra < p_out + OTHER_KECAMATAN)
     n_oth = int(other_bwi.sum())
     if n_oth:
-        k = rng.integers(1, 25, n_oth)  # 1..24 (never 25: these people were registered before the split)
-        k = np.where(k >= int(v.kec), k + 1, k)
-        k = np.where(k > 24, 1, k)
+        # another kecamatan 01..24 (never 25: these adults were registered before the 2017 split)
+        own = int(v.kec)
+        if own <= 24:
+            k = rng.integers(1, 24, n_oth)
+            k = k + (k >= own)
+        else:
+            k = rng.integers(1, 25, n_oth)
         area_idx[other_bwi] = k - 1
     n_out_r = int(outside.sum())
     if n_out_r:
@@ -1132,14 +1507,18 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     rk = rng.integers(0, len(bwi_kec_names), n)
 
     # phones
-    p_phone = np.where(age < 17, 0.0, np.where(age < 60, 0.9, np.where(age < 70, 0.55, np.where(age < 80, 0.25, 0.08))))
+    p_phone = np.where(
+        age < 17, 0.0, np.where(age < 60, 0.9, np.where(age < 70, 0.55, np.where(age < 80, 0.25, 0.08)))
+    )
     has_phone = rng.random(n) < p_phone
     pref = np.searchsorted(_PHONE_CUM, rng.random(n) * _PHONE_CUM[-1], side="right")
     ndig = 7 + np.searchsorted([0.25, 0.75], rng.random(n), side="right")
     num = rng.integers(10 ** (ndig - 1), 10**ndig)
 
     # names by (group, sex, cohort)
-    name_coh = np.where(by < 1950, 0, np.where(by < 1970, 1, np.where(by < 1985, 2, np.where(by < 2005, 3, 4))))
+    name_coh = np.where(
+        by < 1950, 0, np.where(by < 1970, 1, np.where(by < 1985, 2, np.where(by < 2005, 3, 4)))
+    )
     group = group_h[hh]
     cell = (group * 2 + sex) * 5 + name_coh
     names_arr: list[str] = [""] * n
@@ -1147,12 +1526,12 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     order = np.argsort(cell, kind="stable")
     cs = cell[order]
     bounds = np.flatnonzero(np.r_[True, cs[1:] != cs[:-1], True])
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         c = int(cs[a])
         g, rest = divmod(c, 10)
         sx, ch = divmod(rest, 5)
         idx = order[a:b].tolist()
-        for i, s in zip(idx, _compose_names(rng, b - a, specs[(g, sx, ch)])):
+        for i, s in zip(idx, _compose_names(rng, b - a, specs[(g, sx, ch)]), strict=True):
             names_arr[i] = s
     # some children carry the father's name as their last word
     rf = rng.random(n)
@@ -1185,7 +1564,7 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     d_off = rng.standard_normal((n_dusun, 2)) * spread
     rt_off = d_off[dusun_of_rw[rw_of_rt]] + rng.standard_normal((n_rt, 2)) * (0.15 if urban else 0.3)
     rt_street = []
-    for j in range(n_rt):
+    for _ in range(n_rt):
         r = rng.random()
         if urban or r < 0.35:
             rt_street.append(N.STREET_NAMES[int(rng.integers(len(N.STREET_NAMES)))])
@@ -1205,9 +1584,16 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     head_bord = bord[head]
     head17 = head_bord + int(17 * _YEAR)
     rk_ = rng.random(nh)
-    lo = np.where(rk_ < 0.80, date(2010, 1, 1).toordinal(), np.where(rk_ < 0.95, date(2000, 1, 1).toordinal(),
-                                                                      date(1990, 1, 1).toordinal()))
-    hi = np.where(rk_ < 0.80, today_ord, np.where(rk_ < 0.95, date(2010, 1, 1).toordinal(), date(2000, 1, 1).toordinal()))
+    lo = np.where(
+        rk_ < 0.80,
+        date(2010, 1, 1).toordinal(),
+        np.where(rk_ < 0.95, date(2000, 1, 1).toordinal(), date(1990, 1, 1).toordinal()),
+    )
+    hi = np.where(
+        rk_ < 0.80,
+        today_ord,
+        np.where(rk_ < 0.95, date(2010, 1, 1).toordinal(), date(2000, 1, 1).toordinal()),
+    )
     kk_ord = lo + (rng.random(nh) * (hi - lo)).astype(np.int64)
     rr = rng.random(nh)
     redraw = kk_ord < head17
@@ -1217,7 +1603,9 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
         first_dod = np.full(nh, today_ord + 1, dtype=np.int64)
         np.minimum.at(first_dod, hh[dead_idx], dod[dead_idx])
         late = kk_ord >= first_dod
-        kk_ord = np.where(late, head17 + (rr * (first_dod - head17)).astype(np.int64), kk_ord)
+        lo2 = np.maximum(head17, date(1990, 1, 1).toordinal())
+        lo2 = np.where(lo2 >= first_dod, head17, lo2)
+        kk_ord = np.where(late, lo2 + (rr * (first_dod - lo2)).astype(np.int64), kk_ord)
         kk_ord = np.minimum(kk_ord, first_dod - 1)
     kk_ord = np.minimum(kk_ord, today_ord)
     ky, km, kd = _ymd(kk_ord)
@@ -1251,7 +1639,9 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
         r = rb_l[i]
         if a >= 25:
             places = name_reg[(a - 25) // 20]
-            birth_place.append(places[int(r * 10 * len(places)) % len(places)] if r < 0.9 else _FAR_NAMES[bp_l[i]])
+            birth_place.append(
+                places[int(r * 10 * len(places)) % len(places)] if r < 0.9 else _FAR_NAMES[bp_l[i]]
+            )
         elif r < 0.03:
             birth_place.append(_FAR_NAMES[bp_l[i]])
         elif r < 0.43:
@@ -1263,20 +1653,39 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
         else:
             birth_place.append(S.kec_names[bwi_kec_names[rk_l[i]]])
     hp_l = has_phone.tolist()
-    phones = [(_PHONE_PREFIX[p] + str(x)) if f else "" for f, p, x in zip(hp_l, pref.tolist(), num.tolist())]
+    phones = [
+        (_PHONE_PREFIX[p] + str(x)) if f else ""
+        for f, p, x in zip(hp_l, pref.tolist(), num.tolist(), strict=True)
+    ]
     sex_s = [SEXES[s] for s in sex.tolist()]
     rel_h = religion_h[hh]
-    people_rows = list(zip(
-        pno.tolist(), [str(x) for x in nik.tolist()], names_arr, sex_s, birth_place, bdates,
-        [RELIGIONS[r] for r in rel_h.tolist()], [MARITAL[m] for m in mar.tolist()],
-        [EDUCATION[e] for e in edu.tolist()], [OCCUPATIONS[o] for o in occ.tolist()],
-        [DISABILITIES[d] for d in dis.tolist()], severe.tolist(), phones, ddates, [code] * n,
-    ))
+    people_rows = list(
+        zip(
+            pno.tolist(),
+            [str(x) for x in nik.tolist()],
+            names_arr,
+            sex_s,
+            birth_place,
+            bdates,
+            [RELIGIONS[r] for r in rel_h.tolist()],
+            [MARITAL[m] for m in mar.tolist()],
+            [EDUCATION[e] for e in edu.tolist()],
+            [OCCUPATIONS[o] for o in occ.tolist()],
+            [DISABILITIES[d] for d in dis.tolist()],
+            severe.tolist(),
+            phones,
+            ddates,
+            [code] * n,
+            strict=True,
+        )
+    )
     kk_start = kk_ord[hh]
     start = np.maximum(kk_start, bord)
     start_dates = _dates(start.tolist())
     hh_g = (h0 + hh).tolist()
-    memberships = list(zip(pno.tolist(), hh_g, [rel_names[r] for r in rel.tolist()], start_dates, ddates))
+    memberships = list(
+        zip(pno.tolist(), hh_g, [rel_names[r] for r in rel.tolist()], start_dates, ddates, strict=True)
+    )
 
     rt_l = h_rt.tolist()
     rw_l = rw_of_rt[h_rt].tolist()
@@ -1290,11 +1699,24 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
         elif s and g_l[j] < 0.3:
             s = f"{s} No. {hno[j]}"
         streets.append(s)
-    households = list(zip(
-        hno_g.tolist(), [str(x) for x in kk_num.tolist()], kk_dates, (p0 + head).tolist(), [code] * nh,
-        [dnames[d] for d in du_l], [f"{r + 1:03d}" for r in rw_l], [f"{r + 1:03d}" for r in rt_l], streets,
-        h_lat, h_lon, desil.tolist(), [HOUSE_CONDITIONS[c] for c in house.tolist()],
-    ))
+    households = list(
+        zip(
+            hno_g.tolist(),
+            [str(x) for x in kk_num.tolist()],
+            kk_dates,
+            (p0 + head).tolist(),
+            [code] * nh,
+            [dnames[d] for d in du_l],
+            [f"{r + 1:03d}" for r in rw_l],
+            [f"{r + 1:03d}" for r in rt_l],
+            streets,
+            h_lat,
+            h_lon,
+            desil.tolist(),
+            [HOUSE_CONDITIONS[c] for c in house.tolist()],
+            strict=True,
+        )
+    )
 
     truth: list[tuple] = []
     for j in np.flatnonzero(poor).tolist():
@@ -1303,7 +1725,8 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
         truth.append((TRUTH_DECEASED, p0 + i, None, h0 + int(hh[i]), ""))
 
     # ----- planted duplicates: same village (now) and next village (carried)
-    extra_hh_count = np.zeros(nh, dtype=np.int64)   # members added to each household
+    extra_hh_count = np.zeros(nh, dtype=np.int64)  # members added to each household
+    dup_targets = np.flatnonzero(alive_size >= 2)  # never turn an elderly-alone household into two
     carry_out: list[_Carry] = []
     local_next = n
     cand_orig = np.flatnonzero(alive & (age >= 1))
@@ -1315,18 +1738,68 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
             orig = people_rows[oi]
             new_name, detail = name_variant(orig[2], st.u)
             r = st.u()
-            phone = orig[12] if r < 0.5 else ("" if r < 0.8 else (orig[12][:-2] + f"{int(st.u() * 100):02d}" if orig[12] else ""))
-            c = _Carry(p0 + oi, new_name, detail, int(sex[oi]), int(bord[oi]), orig[4], orig[6], orig[7], orig[8],
-                       orig[9], orig[10], orig[11], phone, int(area_idx[oi]))
+            phone = (
+                orig[12]
+                if r < 0.5
+                else ("" if r < 0.8 else (orig[12][:-2] + f"{int(st.u() * 100):02d}" if orig[12] else ""))
+            )
+            c = _Carry(
+                p0 + oi,
+                new_name,
+                detail,
+                int(sex[oi]),
+                int(bord[oi]),
+                orig[4],
+                orig[6],
+                orig[7],
+                orig[8],
+                orig[9],
+                orig[10],
+                orig[11],
+                phone,
+                int(area_idx[oi]),
+            )
             if j < n_out:
                 carry_out.append(c)
             else:
-                _place_duplicate(c, v, S, rng, st, people_rows, memberships, truth, households, h0, p0, nh,
-                                 exclude_h=int(hh[oi]), local_index=local_next, extra=extra_hh_count)
+                _place_duplicate(
+                    c,
+                    v,
+                    S,
+                    rng,
+                    st,
+                    people_rows,
+                    memberships,
+                    truth,
+                    households,
+                    h0,
+                    p0,
+                    nh,
+                    exclude_h=int(hh[oi]),
+                    local_index=local_next,
+                    extra=extra_hh_count,
+                    targets=dup_targets,
+                )
                 local_next += 1
     for c in incoming:
-        _place_duplicate(c, v, S, rng, st, people_rows, memberships, truth, households, h0, p0, nh,
-                         exclude_h=-1, local_index=local_next, extra=extra_hh_count)
+        _place_duplicate(
+            c,
+            v,
+            S,
+            rng,
+            st,
+            people_rows,
+            memberships,
+            truth,
+            households,
+            h0,
+            p0,
+            nh,
+            exclude_h=-1,
+            local_index=local_next,
+            extra=extra_hh_count,
+            targets=dup_targets,
+        )
         local_next += 1
 
     # elderly living alone (alive, 60+, only alive member of the household)
@@ -1339,8 +1812,24 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     return VillageBatch(code, households, people_rows, memberships, truth), carry_out
 
 
-def _place_duplicate(c: _Carry, v: _Village, S: _RunState, rng, st, people_rows, memberships, truth,
-                     households, h0, p0, nh, exclude_h, local_index, extra):
+def _place_duplicate(
+    c: _Carry,
+    v: _Village,
+    S: _RunState,
+    rng,
+    st,
+    people_rows,
+    memberships,
+    truth,
+    households,
+    h0,
+    p0,
+    nh,
+    exclude_h,
+    local_index,
+    extra,
+    targets,
+):
     """Append duplicate person ``c`` to a household of this village (never the original's)."""
     pno = p0 + local_index
     by, bm, bd = _ymd(np.array([c.bord]))
@@ -1350,13 +1839,34 @@ def _place_duplicate(c: _Carry, v: _Village, S: _RunState, rng, st, people_rows,
     area6 = int(_area6_of_index(np.array([c.area_idx]))[0])
     nik = f"{area6}{int(bd[0]) + 40 * c.sex:02d}{int(bm[0]):02d}{yy:02d}{serial:04d}"
     bdate = date.fromordinal(c.bord)
-    people_rows.append((pno, nik, c.name, SEXES[c.sex], c.birth_place, bdate, c.religion, c.marital,
-                        c.education, c.occupation, c.disability, c.severe, c.phone, None, v.code))
-    j = int(st.u() * nh)
-    if j == exclude_h and nh > 1:
-        j = (j + 1) % nh
-    if nh == 0 or j == exclude_h:
-        raise RuntimeError("no household to place a duplicate in")  # guarded by the room checks
+    people_rows.append(
+        (
+            pno,
+            nik,
+            c.name,
+            SEXES[c.sex],
+            c.birth_place,
+            bdate,
+            c.religion,
+            c.marital,
+            c.education,
+            c.occupation,
+            c.disability,
+            c.severe,
+            c.phone,
+            None,
+            v.code,
+        )
+    )
+    pool = targets if targets.size else np.arange(nh)
+    j = int(pool[int(st.u() * pool.size)])
+    if j == exclude_h:
+        others = pool[pool != exclude_h]
+        if others.size == 0:
+            others = np.flatnonzero(np.arange(nh) != exclude_h)
+        if others.size == 0:
+            raise RuntimeError("no household to place a duplicate in")  # guarded by the room checks
+        j = int(others[int(st.u() * others.size)])
     kk_date = households[j][2]
     start = max(kk_date, bdate)
     span = S.today_ord - start.toordinal()
@@ -1366,8 +1876,14 @@ def _place_duplicate(c: _Carry, v: _Village, S: _RunState, rng, st, people_rows,
     truth.append((TRUTH_DUPLICATE, c.original_no, pno, None, c.detail))
 
 
-def calibrate_welfare_cuts(areas: list[AreaRow], *, people: int = FULL_PEOPLE, seeds=(1, 2, 3),
-                           today: date = date(2026, 1, 1), poor_share: float = 0.065):
+def calibrate_welfare_cuts(
+    areas: list[AreaRow],
+    *,
+    people: int = FULL_PEOPLE,
+    seeds=(1, 2, 3),
+    today: date = date(2026, 1, 1),
+    poor_share: float = 0.065,
+):
     """Recompute DESIL_CUTS and POOR_CUT (person-weighted quantiles of the welfare score).
 
     Run this after changing anything that moves the score distribution and paste the result into
@@ -1388,3 +1904,71 @@ def calibrate_welfare_cuts(areas: list[AreaRow], *, people: int = FULL_PEOPLE, s
     cuts = tuple(round(float(score[order][np.searchsorted(cw, q)]), 3) for q in np.arange(0.1, 0.95, 0.1))
     poor = round(float(score[order][np.searchsorted(cw, poor_share)]), 3)
     return cuts, poor
+
+
+def _summary(batches, today: date = date(2026, 1, 1)) -> dict:
+    """Realised shares of a run (used by ``python -m smartkampung.synth.population --stats``)."""
+    old_cutoff = 60 * 365.2425
+    n_people = n_households = n_alive = old = poor_people = 0
+    kinds: dict[str, int] = {}
+    for b in batches:
+        n_people += len(b.people)
+        n_households += len(b.households)
+        size: dict[int, int] = {}
+        for m in b.memberships:
+            if m[4] is None:
+                size[m[1]] = size.get(m[1], 0) + 1
+        for t in b.truth:
+            kinds[t[0]] = kinds.get(t[0], 0) + 1
+            if t[0] == TRUTH_POOR:
+                poor_people += size.get(t[3], 0)
+        for p in b.people:
+            if p[13] is None:
+                n_alive += 1
+                old += (today - p[5]).days >= old_cutoff
+    return {
+        "people": n_people,
+        "households": n_households,
+        "alive": n_alive,
+        "share_60_plus": old / max(n_alive, 1),
+        "share_poor_people": poor_people / max(n_alive, 1),
+        "elderly_alone_households": kinds.get(TRUTH_ELDERLY_ALONE, 0),
+        "share_elderly_alone_households": kinds.get(TRUTH_ELDERLY_ALONE, 0) / max(n_households, 1),
+        "avg_household_size_alive": n_alive / max(n_households, 1),
+        "deceased": kinds.get(TRUTH_DECEASED, 0),
+        "share_deceased": kinds.get(TRUTH_DECEASED, 0) / max(n_people, 1),
+        "duplicates": kinds.get(TRUTH_DUPLICATE, 0),
+        "share_duplicates": kinds.get(TRUTH_DUPLICATE, 0) / max(n_people, 1),
+        "poor_households": kinds.get(TRUTH_POOR, 0),
+    }
+
+
+def _main(argv=None) -> None:
+    import argparse
+    import time
+
+    ap = argparse.ArgumentParser(description="Generate the synthetic population and discard it (benchmark).")
+    ap.add_argument("--people", type=int, default=FULL_PEOPLE)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--areas", default=str(Path(__file__).resolve().parents[1] / "core" / "data" / "banyuwangi_areas.csv")
+    )
+    ap.add_argument("--stats", action="store_true", help="also compute the realised shares (slower)")
+    args = ap.parse_args(argv)
+    rows = read_area_rows(args.areas)
+    t0 = time.perf_counter()
+    if args.stats:
+        out = _summary(generate(rows, people=args.people, seed=args.seed))
+    else:
+        n = h = 0
+        for b in generate(rows, people=args.people, seed=args.seed):
+            n += len(b.people)
+            h += len(b.households)
+        out = {"people": n, "households": h}
+    out["seconds"] = f"{time.perf_counter() - t0:.1f}"
+    for k, v in out.items():
+        print(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}")
+
+
+if __name__ == "__main__":
+    _main()
