@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts
 
 migrations-check: install
+	mkdir -p $(SMARTKAMPUNG_VAR_DIR)
 	$(BIN)/smartkampung makemigrations --check --dry-run
 
 test-sqlite: install system-deps

@@ -105,7 +105,8 @@ def main() -> None:
     env = env_for(args.database_url, tmp / "var")
     smartkampung(env, "demo_users", stdout=subprocess.DEVNULL)
     token = smartkampung(env, "token", "issue", "analis.dinsos", "--name", f"bench {time.time():.0f}", capture_output=True).stdout.strip()
-    people = json.loads(smartkampung(env, "shell", "-c", SAMPLE.format(n=args.requests * 2), capture_output=True).stdout)
+    shell = smartkampung(env, "shell", "-c", SAMPLE.format(n=args.requests * 2), capture_output=True).stdout
+    people = json.loads(shell.strip().splitlines()[-1])  # Django 5.2 may print a line about auto-imports first
     rng = random.Random(11)
     port = _free_port()
     server = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -19,7 +19,7 @@ from .choices import Disability, Education, HouseCondition, MaritalStatus, Relat
 class Person(models.Model):
     nik = models.CharField("NIK", max_length=16, unique=True)
     name = models.CharField(max_length=120)
-    name_key = models.CharField(max_length=120)  # uppercase, no punctuation: for sorting and prefix search
+    name_key = models.CharField(max_length=120)  # canonical full name (names.name_key): sorting, prefix search
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=80, blank=True)
     birth_date = models.DateField()
@@ -38,7 +38,7 @@ class Person(models.Model):
     SCOPE_FIELD = "village"
 
     class Meta:
-        indexes = [models.Index(fields=["village", "name_key"], name="person_village_name")]
+        indexes = [models.Index(fields=["village", "name_key"], name="person_village_name"), models.Index(fields=["name_key"], name="person_name")]
         constraints = [
             models.CheckConstraint(condition=Q(date_of_death__isnull=True) | Q(date_of_death__gte=models.F("birth_date")), name="person_death_after_birth"),
         ]
@@ -130,7 +130,7 @@ class NameToken(models.Model):
         indexes = [
             models.Index(fields=["token", "person"], name="nametoken_token"),
             models.Index(fields=["village", "token"], name="nametoken_village_token"),
-            models.Index(fields=["person"], name="nametoken_person"),
+            models.Index(fields=["person", "token"], name="nametoken_person"),  # covers the per-person check
         ]
 
     def __str__(self) -> str:

@@ -69,8 +69,11 @@ _OLD_SPELLINGS = (("OE", "U"), ("DJ", "J"), ("TJ", "C"))
 
 
 def name_key(name: str) -> str:
-    """Uppercase, accents stripped, punctuation removed, whitespace collapsed: "Moch. Ali" -> "MOCH ALI"."""
-    return " ".join(_PUNCTUATION.sub(" ", _fold(name)).split())
+    """The canonical full name, for sorting and whole-name prefix search: "Moch. Ali" -> "MUHAMMAD ALI".
+
+    It is the name's canonical tokens in order, so "Hj. Sitti Aminah, S.Pd" and "Siti Aminah" share a key.
+    """
+    return " ".join(name_tokens(name))
 
 
 def name_tokens(name: str) -> list[str]:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
@@ -21,6 +21,7 @@ from .names import search_tokens
 
 SEARCH_LIMIT_MAX = 200
 _TOKEN_MAX = 40
+_NAME_KEY_MAX = 120
 
 
 def registry_area_codes() -> AreaCodes:
@@ -41,17 +42,34 @@ def registry_area_codes() -> AreaCodes:
     )
 
 
+def _prefix_range(field: str, prefix: str, max_length: int) -> Q:
+    # Keys hold only [A-Z0-9 ], so prefix..prefix+"ZZZ…" is exactly "starts with" in SQLite's binary order
+    # and in PostgreSQL's "C" order, and walks the plain b-tree index on both. The startswith() filter
+    # keeps it exact under linguistic collations too (which may ignore spaces when comparing).
+    prefix = prefix[:max_length]
+    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "Z" * (max_length - len(prefix)), f"{field}__startswith": prefix})
+
+
 def _token_range(token: str) -> Q:
-    # Tokens are [A-Z0-9] only, so prefix..prefix+"ZZZ…" is exactly "starts with" under any collation
-    # (SQLite's binary order and PostgreSQL's linguistic ones alike) and uses the plain b-tree index.
-    token = token[:_TOKEN_MAX]
-    return Q(token__gte=token, token__lte=token + "Z" * (_TOKEN_MAX - len(token)))
+    return _prefix_range("token", token, _TOKEN_MAX)
+
+
+# How far to count a word's matches when choosing which word drives the search; beyond this a word is
+# "common", and a search where every word is common looks only at this many candidates.
+_DRIVER_COUNT_CAP = 2000
 
 
 def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", limit: int = 50) -> list[Person]:
-    """Residents by exact NIK, or by the start of any words of their name, within the user's areas."""
+    """Residents by exact NIK, or by name, within the user's areas.
+
+    Name search first takes names that start with the query (canonical form: "moch ali" finds
+    "Muhammad Ali Rahman"), then names that contain every word of the query at the start of some word
+    ("rahman ali"), until `limit` results.
+    """
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
-    people = scoped(Person.objects.select_related("village", "village__parent"), user)
+    # Ids are found on the person table alone (joins would lead the planner away from the name index),
+    # then the page's rows are fetched with their villages.
+    people = scoped(Person.objects.all(), user)
     village = None
     if village_code:
         village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
@@ -59,22 +77,39 @@ def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", l
             raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
         people = people.filter(village=village)
     nik = (nik or "").strip()
+    tokens = list(dict.fromkeys(search_tokens(q or "")))
     if nik:
-        return list(people.filter(nik=nik)[:1])
-    tokens = sorted(set(search_tokens(q or "")), key=len, reverse=True)
-    if not tokens:
-        if village is None:
-            return []
-        return list(people.order_by("name_key", "id")[:limit])
-    # The longest word drives the index walk (it is usually the rarest); the others must also match.
-    hits = scoped(NameToken.objects.filter(_token_range(tokens[0])), user)
-    if village is not None:
-        hits = hits.filter(village=village)
-    for other in tokens[1:]:
-        hits = hits.filter(person_id__in=NameToken.objects.filter(_token_range(other)).values("person_id"))
-    ids = list(dict.fromkeys(hits.order_by("token", "person_id").values_list("person_id", flat=True)[: limit * 3]))[:limit]
-    found = {p.pk: p for p in people.filter(pk__in=ids)}
-    return [found[i] for i in ids if i in found]
+        ids = list(people.filter(nik=nik).values_list("id", flat=True)[:1])
+    elif not tokens:
+        ids = list(people.order_by("name_key", "id").values_list("id", flat=True)[:limit]) if village else []
+    else:
+        ids = list(people.filter(_prefix_range("name_key", " ".join(tokens), _NAME_KEY_MAX)).order_by("name_key", "id").values_list("id", flat=True)[:limit])
+        if len(ids) < limit:
+            seen = set(ids)
+            more = _ids_with_all_tokens(user=user, tokens=tokens, village=village, limit=limit + len(seen))
+            ids += [i for i in more if i not in seen][: limit - len(ids)]
+    rows = {p.pk: p for p in Person.objects.select_related("village", "village__parent").filter(pk__in=ids)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _ids_with_all_tokens(*, user, tokens: list[str], village: Area | None, limit: int) -> list[int]:
+    def matches(token: str):
+        hits = scoped(NameToken.objects.filter(_token_range(token)), user)
+        return hits.filter(village=village) if village is not None else hits
+
+    # The rarest word drives the walk over the (token, person) index; each other word is then a few
+    # index reads per candidate through the (person, token) index.
+    counts = {t: matches(t).values("id")[:_DRIVER_COUNT_CAP].count() for t in tokens} if len(tokens) > 1 else {tokens[0]: 0}
+    driver = min(tokens, key=lambda t: (counts[t], -len(t)))
+    hits = matches(driver)
+    if len(tokens) > 1 and counts[driver] >= _DRIVER_COUNT_CAP:
+        # Every word is common ("dian azzahra"): look among the first candidates of the driver only, so
+        # a search costs at most a few thousand index reads; the whole-name matches came first anyway.
+        hits = NameToken.objects.filter(pk__in=hits.order_by("token", "person_id").values("pk")[:_DRIVER_COUNT_CAP])
+    for other in tokens:
+        if other != driver:
+            hits = hits.filter(Exists(NameToken.objects.filter(_token_range(other), person_id=OuterRef("person_id"))))
+    return list(dict.fromkeys(hits.order_by("token", "person_id").values_list("person_id", flat=True)[: limit * 2]))
 
 
 def _get_scoped(queryset, user, pk, what: str):
