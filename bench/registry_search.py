@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import socket
 import subprocess
@@ -96,7 +97,7 @@ def _run(port: int, token: str, queries: list[dict], clients: int) -> tuple[list
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", default=os.environ.get("SMARTKAMPUNG_DATABASE_URL"), required="SMARTKAMPUNG_DATABASE_URL" not in os.environ)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument("--people", default="full")
     parser.add_argument("--seed", default="1")
     parser.add_argument("--keep", help="keep the SQLite database at this path")
-    parser.add_argument("--database-url", help="an empty database to use instead of a temp SQLite file")
+    parser.add_argument("--database-url", default=os.environ.get("SMARTKAMPUNG_DATABASE_URL"), help="an empty database to use instead of a temp SQLite file (default: $SMARTKAMPUNG_DATABASE_URL if set)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="sk-bench-synth-"))
     db_path = Path(args.keep).resolve() if args.keep else tmp / "synth.sqlite3"

@@ -3,6 +3,7 @@
 export SMARTKAMPUNG_DATABASE_URL, run the command, stop and delete the cluster.
 
     scripts/with_postgres.py -- pytest -m "not browser"
+    scripts/with_postgres.py --durable -- python bench/synth_full.py   # fsync on, as in production
 
 As root, initdb refuses to run, so the cluster belongs to the `postgres` system user (runuser).
 """
@@ -36,6 +37,9 @@ def _free_port() -> int:
 
 def main() -> int:
     args = sys.argv[1:]
+    durable = bool(args) and args[0] == "--durable"
+    if durable:
+        args = args[1:]
     if args and args[0] == "--":
         args = args[1:]
     if not args:
@@ -53,7 +57,9 @@ def main() -> int:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     subprocess.run([*prefix, f"{bindir}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8"],
                    check=True, stdout=subprocess.DEVNULL, env=env)
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB"
+    if not durable:  # a throwaway test cluster need not survive a power cut
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", data, "-o", options, "-l", os.path.join(workdir, "server.log"), "-w", "start"],
                    check=True, stdout=subprocess.DEVNULL, env=env)
     try:

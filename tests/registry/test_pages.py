@@ -112,3 +112,28 @@ def test_read_only_staff_get_no_event_forms(client_for, users, family, jambewang
     assert refused.status_code == 403 and "You may not change the registry of Jambewangi." in refused.content.decode()
     head.refresh_from_db()
     assert head.date_of_death is None
+
+
+def test_indonesian_even_when_the_browser_asks_for_english():
+    page = Client().get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Masuk petugas" in page
+
+
+def test_every_text_has_an_english_translation():
+    from pathlib import Path
+
+    import smartkampung
+
+    po = (Path(smartkampung.__file__).parent / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]  # the first block is the header
+
+    def translation_of(entry: str) -> str:
+        # msgstr (or msgstr[n]) and its continuation lines, joined: long texts wrap over several lines
+        lines = entry.split("\n")
+        start = next(i for i, line in enumerate(lines) if line.startswith("msgstr"))
+        parts = [lines[start].split(" ", 1)[1]] + [line for line in lines[start + 1 :] if line.startswith('"')]
+        return "".join(part.strip('"') for part in parts)
+
+    untranslated = [e for e in entries if "msgid" in e and not translation_of(e)]
+    assert untranslated == []
+    assert "#, fuzzy" not in po

@@ -4,7 +4,7 @@ from smartkampung.core.admin_scoping import ScopedAdmin
 from smartkampung.core.audit import actor_from_request
 
 from . import services
-from .models import Household, KkHistory, LifeEvent, Membership, Person
+from .models import Household, KkHistory, LifeEvent, Membership, NameToken, Person
 
 
 class MembershipInline(admin.TabularInline):
@@ -82,3 +82,12 @@ class LifeEventAdmin(ReadOnlyScopedAdmin):
 class KkHistoryAdmin(ReadOnlyScopedAdmin):
     list_display = ("kk_number", "household", "issued_on", "replaced_on", "reason")
     raw_id_fields = ("household",)
+
+
+@admin.register(NameToken)
+class NameTokenAdmin(ReadOnlyScopedAdmin):
+    """The name index (derived from names by the services): visible for checking, never edited."""
+
+    list_display = ("token", "person", "village")
+    search_fields = ("^token",)
+    raw_id_fields = ("person",)

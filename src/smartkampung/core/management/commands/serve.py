@@ -44,6 +44,9 @@ class Command(DomainCommand):
                 self.cfg.set("timeout", 60)
                 self.cfg.set("graceful_timeout", 10)
                 self.cfg.set("proc_name", "smartkampung")
+                if "control_socket_disable" in self.cfg.settings:
+                    # gunicorn >= 25 opens a control socket in $HOME; two servers on one machine would clash.
+                    self.cfg.set("control_socket_disable", True)
                 if access_log:
                     self.cfg.set("accesslog", "-")
 
