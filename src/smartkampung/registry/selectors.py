@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
@@ -43,11 +44,16 @@ def registry_area_codes() -> AreaCodes:
 
 
 def _prefix_range(field: str, prefix: str, max_length: int) -> Q:
-    # Keys hold only [A-Z0-9 ], so prefix..prefix+"ZZZ…" is exactly "starts with" in SQLite's binary order
-    # and in PostgreSQL's "C" order, and walks the plain b-tree index on both. The startswith() filter
-    # keeps it exact under linguistic collations too (which may ignore spaces when comparing).
+    # Keys hold only [A-Z0-9 ], so prefix..prefix+"ZZZ…" is "starts with" in SQLite's binary order and in
+    # PostgreSQL's "C" order, and both walk the plain b-tree index in order (no LIKE, which would spoil
+    # PostgreSQL's row estimate and its ordered index scan). Under a linguistic collation a key that only
+    # differs in spaces could slip in: callers that return keys drop those with _starts().
     prefix = prefix[:max_length]
-    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "Z" * (max_length - len(prefix)), f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "Z" * (max_length - len(prefix))})
+
+
+def _starts(rows, prefix: str) -> list[int]:
+    return [row_id for row_id, key in rows if key.startswith(prefix)]
 
 
 def _token_range(token: str) -> Q:
@@ -83,7 +89,9 @@ def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", l
     elif not tokens:
         ids = list(people.order_by("name_key", "id").values_list("id", flat=True)[:limit]) if village else []
     else:
-        ids = list(people.filter(_prefix_range("name_key", " ".join(tokens), _NAME_KEY_MAX)).order_by("name_key", "id").values_list("id", flat=True)[:limit])
+        prefix = " ".join(tokens)
+        rows = people.filter(_prefix_range("name_key", prefix, _NAME_KEY_MAX)).order_by("name_key", "id").values_list("id", "name_key")
+        ids = _starts(rows[:limit], prefix)
         if len(ids) < limit:
             seen = set(ids)
             more = _ids_with_all_tokens(user=user, tokens=tokens, village=village, limit=limit + len(seen))
@@ -97,19 +105,28 @@ def _ids_with_all_tokens(*, user, tokens: list[str], village: Area | None, limit
         hits = scoped(NameToken.objects.filter(_token_range(token)), user)
         return hits.filter(village=village) if village is not None else hits
 
-    # The rarest word drives the walk over the (token, person) index; each other word is then a few
-    # index reads per candidate through the (person, token) index.
-    counts = {t: matches(t).values("id")[:_DRIVER_COUNT_CAP].count() for t in tokens} if len(tokens) > 1 else {tokens[0]: 0}
+    if len(tokens) == 1:
+        rows = matches(tokens[0]).order_by("token", "person_id").values_list("person_id", "token")[: limit * 2]
+        return list(dict.fromkeys(_starts(rows, tokens[0])))
+    # The rarest word gives the candidates, read in (token, person) index order; each other word is a
+    # probe of the (person, token) index per candidate. Only the first _DRIVER_COUNT_CAP candidates are
+    # looked at, so a search where every word is common ("dian azzahra") stays a few thousand index reads;
+    # names that start with the query were already found by the caller. The candidates are a derived
+    # table (SQL the ORM cannot say) so that both databases walk them straight off the index.
+    counts = {t: matches(t).values("id")[:_DRIVER_COUNT_CAP].count() for t in tokens}
     driver = min(tokens, key=lambda t: (counts[t], -len(t)))
-    hits = matches(driver)
-    if len(tokens) > 1 and counts[driver] >= _DRIVER_COUNT_CAP:
-        # Every word is common ("dian azzahra"): look among the first candidates of the driver only, so
-        # a search costs at most a few thousand index reads; the whole-name matches came first anyway.
-        hits = NameToken.objects.filter(pk__in=hits.order_by("token", "person_id").values("pk")[:_DRIVER_COUNT_CAP])
+    inner, params = matches(driver).order_by("token", "person_id").values_list("person_id", "token")[:_DRIVER_COUNT_CAP].query.sql_with_params()
+    table = connection.ops.quote_name(NameToken._meta.db_table)
+    probes = []
     for other in tokens:
         if other != driver:
-            hits = hits.filter(Exists(NameToken.objects.filter(_token_range(other), person_id=OuterRef("person_id"))))
-    return list(dict.fromkeys(hits.order_by("token", "person_id").values_list("person_id", flat=True)[: limit * 2]))
+            probes.append(f"EXISTS (SELECT 1 FROM {table} t WHERE t.person_id = d.person_id AND t.token >= %s AND t.token <= %s)")
+            params += (other, other + "Z" * (_TOKEN_MAX - len(other)))
+    sql = f"SELECT d.person_id, d.token FROM ({inner}) d WHERE {' AND '.join(probes)} ORDER BY d.token, d.person_id LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, limit * 2))
+        rows = cursor.fetchall()
+    return list(dict.fromkeys(_starts(rows, driver)))[:limit]
 
 
 def _get_scoped(queryset, user, pk, what: str):
