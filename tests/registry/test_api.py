@@ -181,3 +181,19 @@ def test_written_by_the_api_is_audited_as_api(client_for, users, family, kemiren
     assert (response.status_code, _json(response)["phone"]) == (200, "085236000111")
     update = AuditEvent.objects.get(action="person.update")
     assert (update.via, update.changes) == ("api", {"phone": ["", "085236000111"]})
+
+
+def test_elderly_alone_counts_households_of_one_living_person_aged_60_plus(client_for, users, area):
+    from django.utils import timezone
+
+    regency = area("35.10")
+    today = timezone.localdate()
+    cutoff = today.replace(year=today.year - 60) if (today.month, today.day) != (2, 29) else today.replace(year=today.year - 60, day=28)
+    expected = 0
+    for household in Household.objects.filter(dissolved_on__isnull=True):
+        members = [m.person for m in Membership.objects.filter(household=household, end_date__isnull=True).select_related("person")]
+        if len(members) == 1 and members[0].date_of_death is None and members[0].birth_date <= cutoff:
+            expected += 1
+    body = _json(client_for(users["analyst"]).get(f"/api/v1/areas/{regency.code}"))
+    assert expected > 0
+    assert body["counts"]["elderly_alone"] == expected

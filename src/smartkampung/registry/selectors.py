@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
@@ -253,14 +253,11 @@ def area_summary(*, user, code: str) -> AreaSummary:
             c.desil[row["desil"]] = c.desil.get(row["desil"], 0) + row["n"]
     for row in households.exclude(house_condition="layak").values("village_id").annotate(n=Count("id")):
         per_village[row["village_id"]].house_not_fit = row["n"]
-    alone = (
-        Membership.objects.filter(end_date__isnull=True, household__village_id__in=village_ids, household__dissolved_on__isnull=True)
-        .values("household_id").annotate(n=Count("id")).filter(n=1).values("household_id")
-    )
-    for row in (
-        Household.objects.filter(id__in=alone, head__birth_date__lte=cutoff, head__date_of_death__isnull=True)
-        .values("village_id").annotate(n=Count("id"))
-    ):
+    # Elderly living alone: a living head aged 60+ with no other current member (an anti-join, so it is
+    # one index probe per elderly head rather than a count over every membership of the regency).
+    others = Membership.objects.filter(household=OuterRef("pk"), end_date__isnull=True).exclude(person_id=OuterRef("head_id"))
+    alone = households.filter(head__birth_date__lte=cutoff, head__date_of_death__isnull=True).exclude(Exists(others))
+    for row in alone.values("village_id").annotate(n=Count("id")):
         per_village[row["village_id"]].elderly_alone = row["n"]
 
     total = AreaCounts()

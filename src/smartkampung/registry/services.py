@@ -415,8 +415,8 @@ def household_split(
 
 
 def _relationship_to_new_head(membership: Membership, head: Person) -> str:
-    # Who leaves with the new head is usually the spouse and children of the new head; staff correct the
-    # rare other cases with household_member_relationship_set.
+    # Who leaves with the new head is usually their spouse and children: a spouse (or child-in-law) stays
+    # a spouse, a grandchild of the old head becomes a child of the new one, anybody else "famili lain".
     if membership.relationship in (Relationship.MENANTU, Relationship.SUAMI, Relationship.ISTRI):
         return Relationship.SUAMI if membership.person.sex == Sex.MALE else Relationship.ISTRI
     if membership.relationship == Relationship.CUCU:
