@@ -137,3 +137,52 @@ def test_every_text_has_an_english_translation():
     untranslated = [e for e in entries if "msgid" in e and not translation_of(e)]
     assert untranslated == []
     assert "#, fuzzy" not in po
+
+
+def test_operator_creates_a_household_adds_a_member_splits_and_reissues_a_kk(client_for, users, kemiren):
+    import datetime as dt
+
+    from smartkampung.registry.models import Household, KkHistory, Membership
+    from tests.conftest import compose_kk, compose_nik
+
+    client = client_for(users["operator"])
+    form = client.get("/registry/households/new/").content.decode()
+    assert 'value="35.10.15.2004"' in form and 'value="35.10.20.2002"' not in form  # only the operator's village
+    kk = compose_kk(kemiren)
+    created = client.post("/registry/households/new/", {"kk_number": kk, "village": kemiren.code, "rw": "3", "rt": "7", "dusun": "Krajan", "house_condition": "layak", "desil": "4"})
+    household = Household.objects.get(kk_number=kk)
+    assert (created.status_code, household.rt, household.desil, household.village_id) == (302, "007", 4, kemiren.id)
+    people = {}
+    for name, sex, born, relationship in (("Paimin", "M", dt.date(1960, 1, 5), "kepala"), ("Sutinah", "F", dt.date(1963, 4, 9), "istri"),
+                                          ("Eko Prasetyo", "M", dt.date(1990, 6, 1), "anak"), ("Rina Wati", "F", dt.date(1992, 2, 2), "menantu")):
+        nik = compose_nik(kemiren, sex=sex, birth_date=born)
+        response = client.post(f"/registry/households/{household.pk}/members/new/", {
+            "nik": nik, "name": name, "sex": sex, "birth_date": born.isoformat(), "relationship": relationship, "religion": "islam",
+            "marital_status": "kawin", "education": "sd", "disability": "none"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+        people[name] = Person.objects.get(nik=nik)
+    new_kk = compose_kk(kemiren, issued_on=dt.date(2026, 10, 10))
+    split = client.post(f"/registry/households/{household.pk}/split/", {
+        "members": [people["Eko Prasetyo"].pk, people["Rina Wati"].pk], "head": people["Eko Prasetyo"].pk, "kk_number": new_kk,
+        "split_on": "2026-10-10", "rt": "8"})
+    new = Household.objects.get(kk_number=new_kk)
+    assert (split.status_code, new.head_id, new.rt) == (302, people["Eko Prasetyo"].pk, "008")
+    assert Membership.objects.get(person=people["Rina Wati"], end_date__isnull=True).relationship == "istri"
+    replacement = compose_kk(kemiren, issued_on=dt.date(2026, 11, 1))
+    reissued = client.post(f"/registry/households/{household.pk}/kk/", {"kk_number": replacement, "reason": "kartu hilang", "new_head": ""})
+    household.refresh_from_db()
+    assert (reissued.status_code, household.kk_number) == (302, replacement)
+    assert KkHistory.objects.get(household=household).kk_number == kk
+
+
+def test_a_refused_member_form_keeps_the_input_and_names_the_field(client_for, users, family, kemiren):
+    household, *_ = family(kemiren)
+    client = client_for(users["operator"])
+    before = Person.objects.count()
+    response = client.post(f"/registry/households/{household.pk}/members/new/", {
+        "nik": "3510155501900001", "name": "Ani", "sex": "M", "birth_date": "1990-01-15", "relationship": "anak", "religion": "islam",
+        "marital_status": "belum_kawin", "education": "sma", "disability": "none"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="error-sex"' in page and 'value="Ani"' in page
+    assert Person.objects.count() == before

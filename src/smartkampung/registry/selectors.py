@@ -178,6 +178,13 @@ def household_open(*, actor: Actor, household_id: int) -> HouseholdRecord:
     )
 
 
+def writable_villages(*, user) -> list[Area]:
+    """The villages whose registry the user may change, for the new-household form."""
+    scope = area_scope(user)
+    villages = Area.objects.filter(kind__in=("desa", "kelurahan")).select_related("parent").order_by("parent__name", "name")
+    return list(villages if scope.write_all else villages.filter(id__in=sorted(scope.write_village_ids)))
+
+
 def household_by_kk(*, user, kk_number: str) -> Household:
     """A current household by its KK number, within the user's areas."""
     household = scoped(Household.objects.select_related("village"), user).filter(kk_number=kk_number.strip(), dissolved_on__isnull=True).first()

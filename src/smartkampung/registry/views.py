@@ -16,7 +16,7 @@ from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
 
 from . import selectors, services
-from .forms import BirthForm, DeathForm, MoveForm
+from .forms import BirthForm, DeathForm, HouseholdForm, KkReissueForm, MemberForm, MoveForm, SplitForm
 
 
 @staff_page
@@ -36,7 +36,7 @@ def search(request):
         home_area = villages.first()
     return render(request, "registry/search.html", {
         "nik": nik, "q": q, "village_code": village_code, "villages": villages, "results": results,
-        "searched": searched, "home_area": home_area,
+        "searched": searched, "home_area": home_area, "can_add_household": scope.write_all or bool(scope.write_village_ids),
     })
 
 
@@ -84,9 +84,9 @@ def _lines(writer, header, rows):
         yield writer.writerow(row)
 
 
-def _event_form(request, form_class, *, template: str, context: dict, apply):
+def _event_form(request, form_class, *, template: str, context: dict, apply, form_kwargs: dict | None = None):
     """Show a life-event form; on a valid POST, call the service; a refusal shows on the field it names."""
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             return apply(form.cleaned_data)
@@ -136,3 +136,64 @@ def move_page(request, person_id: int):
 
     return _event_form(request, MoveForm, template="registry/event_form.html", apply=apply,
                        context={"title": _("Catat pindah"), "subject": record.person.name})
+
+
+@staff_page
+def household_new_page(request):
+    villages = selectors.writable_villages(user=request.user)
+
+    def apply(data):
+        village = next(v for v in villages if v.code == data.pop("village"))
+        household = services.household_create(actor=actor_from_request(request), village=village, **data)
+        messages.success(request, _("KK %(kk)s tercatat.") % {"kk": household.kk_number})
+        return redirect("registry:household", household_id=household.pk)
+
+    return _event_form(request, HouseholdForm, template="registry/event_form.html", apply=apply, form_kwargs={"villages": villages},
+                       context={"title": _("Tambah KK baru"), "subject": ""})
+
+
+@staff_page
+def member_new_page(request, household_id: int):
+    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
+
+    def apply(data):
+        person = services.person_register(actor=actor_from_request(request), household=record.household, **data)
+        messages.success(request, _("%(name)s tercatat sebagai anggota KK %(kk)s.") % {"name": person.name, "kk": record.household.kk_number})
+        return redirect("registry:household", household_id=household_id)
+
+    return _event_form(request, MemberForm, template="registry/event_form.html", apply=apply,
+                       context={"title": _("Tambah anggota keluarga"), "subject": f"KK {record.household.kk_number}"})
+
+
+@staff_page
+def split_page(request, household_id: int):
+    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
+    by_id = {str(m.person_id): m.person for m in record.members}
+
+    def apply(data):
+        new = services.household_split(
+            actor=actor_from_request(request), household=record.household, members=[by_id[i] for i in data["members"]],
+            head=by_id[data["head"]], kk_number=data["kk_number"], split_on=data["split_on"], rt=data["rt"] or None, rw=data["rw"] or None,
+        )
+        messages.success(request, _("KK baru %(kk)s tercatat.") % {"kk": new.kk_number})
+        return redirect("registry:household", household_id=new.pk)
+
+    return _event_form(request, SplitForm, template="registry/event_form.html", apply=apply, form_kwargs={"members": record.members},
+                       context={"title": _("Pisah KK"), "subject": f"KK {record.household.kk_number}"})
+
+
+@staff_page
+def kk_reissue_page(request, household_id: int):
+    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
+    by_id = {str(m.person_id): m.person for m in record.members}
+
+    def apply(data):
+        household = services.household_kk_reissue(
+            actor=actor_from_request(request), household=record.household, kk_number=data["kk_number"], reason=data["reason"],
+            new_head=by_id.get(data["new_head"]),
+        )
+        messages.success(request, _("KK %(kk)s diterbitkan.") % {"kk": household.kk_number})
+        return redirect("registry:household", household_id=household_id)
+
+    return _event_form(request, KkReissueForm, template="registry/event_form.html", apply=apply, form_kwargs={"members": record.members},
+                       context={"title": _("Terbitkan KK baru"), "subject": f"KK {record.household.kk_number}"})
