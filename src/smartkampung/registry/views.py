@@ -165,10 +165,15 @@ def member_new_page(request, household_id: int):
                        context={"title": _("Tambah anggota keluarga"), "subject": f"KK {record.household.kk_number}"})
 
 
+def _household_and_members(request, household_id: int):
+    """The household (the opening is audited) and its current members by id, for forms that pick members."""
+    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
+    return record, {str(m.person_id): m.person for m in record.members}
+
+
 @staff_page
 def split_page(request, household_id: int):
-    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
-    by_id = {str(m.person_id): m.person for m in record.members}
+    record, by_id = _household_and_members(request, household_id)
 
     def apply(data):
         new = services.household_split(
@@ -184,8 +189,7 @@ def split_page(request, household_id: int):
 
 @staff_page
 def kk_reissue_page(request, household_id: int):
-    record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
-    by_id = {str(m.person_id): m.person for m in record.members}
+    record, by_id = _household_and_members(request, household_id)
 
     def apply(data):
         household = services.household_kk_reissue(

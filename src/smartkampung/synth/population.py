@@ -1729,6 +1729,15 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
     dup_targets = np.flatnonzero(alive_size >= 2)  # never turn an elderly-alone household into two
     carry_out: list[_Carry] = []
     local_next = n
+
+    def place(c: _Carry, exclude_h: int) -> None:
+        nonlocal local_next
+        _place_duplicate(
+            c, v, S, rng, st, people_rows, memberships, truth, households, h0, p0, nh,
+            exclude_h=exclude_h, local_index=local_next, extra=extra_hh_count, targets=dup_targets,
+        )  # fmt: skip
+        local_next += 1
+
     cand_orig = np.flatnonzero(alive & (age >= 1))
     if n_dup and cand_orig.size:
         wts = np.where(age[cand_orig] >= 17, 1.0, 0.2)
@@ -1762,45 +1771,9 @@ def _generate_village(v: _Village, n_v: int, incoming: list[_Carry], next_room: 
             if j < n_out:
                 carry_out.append(c)
             else:
-                _place_duplicate(
-                    c,
-                    v,
-                    S,
-                    rng,
-                    st,
-                    people_rows,
-                    memberships,
-                    truth,
-                    households,
-                    h0,
-                    p0,
-                    nh,
-                    exclude_h=int(hh[oi]),
-                    local_index=local_next,
-                    extra=extra_hh_count,
-                    targets=dup_targets,
-                )
-                local_next += 1
+                place(c, int(hh[oi]))
     for c in incoming:
-        _place_duplicate(
-            c,
-            v,
-            S,
-            rng,
-            st,
-            people_rows,
-            memberships,
-            truth,
-            households,
-            h0,
-            p0,
-            nh,
-            exclude_h=-1,
-            local_index=local_next,
-            extra=extra_hh_count,
-            targets=dup_targets,
-        )
-        local_next += 1
+        place(c, -1)
 
     # elderly living alone (alive, 60+, only alive member of the household)
     alone = np.flatnonzero((alive_size + extra_hh_count == 1) & (age[head] >= 60) & alive[head])
