@@ -29,7 +29,9 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("SMARTKAMPUNG_ALLOWED_HOSTS",
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("SMARTKAMPUNG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # SimpleAdminConfig: no admin autodiscovery, because django-leaflet's admin module needs GDAL, which a
+    # regency server need not have; urls.py imports our admin modules by name.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,8 +39,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "leaflet",
     "smartkampung.core",
     "smartkampung.registry",
+    "smartkampung.programmes",
     "smartkampung.synth",
 ]
 

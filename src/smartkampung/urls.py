@@ -1,9 +1,16 @@
+from importlib import import_module
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from .api import api
+
+# The admin modules (see SimpleAdminConfig in settings): Django's users and groups, then ours.
+for _module in ("django.contrib.auth.admin", "smartkampung.core.admin", "smartkampung.registry.admin",
+                "smartkampung.programmes.admin", "smartkampung.synth.admin"):
+    import_module(_module)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:search", permanent=False), name="home"),
@@ -13,4 +20,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("smartkampung.registry.urls")),
+    path("", include("smartkampung.programmes.map_urls")),
 ]

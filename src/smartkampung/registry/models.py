@@ -31,6 +31,9 @@ class Person(models.Model):
     disability_severe = models.BooleanField(default=False)
     phone = models.CharField(max_length=20, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
+    # Expected delivery date of a current pregnancy, recorded by the village or Puskesmas (health data:
+    # never shown publicly); eligibility rules read it as "pregnant".
+    pregnancy_due_date = models.DateField(null=True, blank=True)
     village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

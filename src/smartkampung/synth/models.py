@@ -25,6 +25,7 @@ class SynthTruth(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True)
     other_person_id = models.BigIntegerField(null=True, blank=True)
     household_id = models.BigIntegerField(null=True, blank=True)
+    enrolment_id = models.BigIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=200, blank=True)
 
     class Meta:

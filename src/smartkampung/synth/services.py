@@ -12,16 +12,19 @@ from django.utils import timezone
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
+from smartkampung.programmes.models import Enrolment, Programme
+from smartkampung.programmes.services import catalogue_load
 from smartkampung.registry.models import Household, Membership, NameToken, Person
 from smartkampung.registry.names import name_key, name_tokens
 
 from .bulk import bulk_insert, next_id, reset_sequences
+from .enrolments import Planter
 from .models import SynthRun, SynthTruth
 from .population import AreaRow, generate
 
 PERSON_FIELDS = (
     "id", "nik", "name", "name_key", "sex", "birth_place", "birth_date", "religion", "marital_status", "education",
-    "occupation", "disability", "disability_severe", "phone", "date_of_death", "village", "created_at", "updated_at",
+    "occupation", "disability", "disability_severe", "phone", "date_of_death", "pregnancy_due_date", "village", "created_at", "updated_at",
 )
 HOUSEHOLD_FIELDS = (
     "id", "kk_number", "kk_issued_on", "head", "village", "dusun", "rw", "rt", "street", "latitude", "longitude",
@@ -29,7 +32,8 @@ HOUSEHOLD_FIELDS = (
 )
 MEMBERSHIP_FIELDS = ("person", "household", "relationship", "start_date", "end_date")
 TOKEN_FIELDS = ("person", "token", "village")
-TRUTH_FIELDS = ("run", "kind", "person_id", "other_person_id", "household_id", "detail")
+TRUTH_FIELDS = ("run", "kind", "person_id", "other_person_id", "household_id", "enrolment_id", "detail")
+ENROLMENT_FIELDS = ("id", "programme", "person", "household", "listed_nik", "listed_name", "village", "start_date", "amount", "source", "source_ref", "created_at")
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
 
 
@@ -62,11 +66,17 @@ def synth_population(
         person_base, household_base = next_id(Person), next_id(Household)
         run = SynthRun.objects.create(seed=seed, people=people, households=0, as_of=as_of, first_person_id=person_base, first_household_id=household_base, seconds=0)
         households = 0
+        catalogue_load(actor=actor)
+        programmes = {p.code: p for p in Programme.objects.filter(active=True)}
+        planter = Planter(seed=seed, as_of=as_of, codes=set(programmes))
+        enrolment_base = next_id(Enrolment)
         with _fast_sqlite():
-            for batch in generate(_area_rows(), people=people, seed=seed, today=as_of):
+            for index, batch in enumerate(generate(_area_rows(), people=people, seed=seed, today=as_of)):
+                planted = planter.plant(index, batch)
+                due = planted.pregnancies
                 bulk_insert(Person, PERSON_FIELDS, (
                     (person_base + no, nik, name, name_key(name), sex, place, born, religion, marital, education, occupation,
-                     disability, severe, phone, died, village_ids[vcode], now, now)
+                     disability, severe, phone, died, due.get(no), village_ids[vcode], now, now)
                     for (no, nik, name, sex, place, born, religion, marital, education, occupation, disability, severe, phone, died, vcode) in batch.people
                 ))
                 bulk_insert(Household, HOUSEHOLD_FIELDS, (
@@ -82,13 +92,24 @@ def synth_population(
                 ))
                 bulk_insert(SynthTruth, TRUTH_FIELDS, (
                     (run.pk, kind, None if p is None else person_base + p, None if o is None else person_base + o,
-                     None if h is None else household_base + h, detail[:200])
+                     None if h is None else household_base + h, None, detail[:200])
                     for (kind, p, o, h, detail) in batch.truth
+                ))
+                village_id = village_ids[batch.village_code]
+                bulk_insert(Enrolment, ENROLMENT_FIELDS, (
+                    (enrolment_base + no, programmes[code].pk, None if p is None else person_base + p, None if h is None else household_base + h,
+                     nik, name, None if p is None and h is None else village_id, start, programmes[code].amount, "synth", f"synth seed {seed}", now)
+                    for (no, code, p, h, nik, name, start) in planted.enrolments
+                ))
+                bulk_insert(SynthTruth, TRUTH_FIELDS, (
+                    (run.pk, f"finding_{kind}", None if p is None else person_base + p, None, None if h is None else household_base + h,
+                     None if e is None else enrolment_base + e, f"{code} {nik}".strip())
+                    for (kind, code, p, h, e, nik) in planted.truth
                 ))
                 households += len(batch.households)
                 if progress:
                     progress(len(batch.people))
-        reset_sequences([Person, Household, Membership, NameToken, SynthTruth])
+        reset_sequences([Person, Household, Membership, NameToken, SynthTruth, Enrolment])
         run.households = households
         run.seconds = round(time.monotonic() - started, 2)
         run.save(update_fields=["households", "seconds"])

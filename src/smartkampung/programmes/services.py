@@ -1,0 +1,321 @@
+"""Writes for programmes: the catalogue, rules, enrolments and targeting runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.errors import DomainError
+from smartkampung.core.models import Area, AreaKind
+from smartkampung.core.scoping import area_scope
+from smartkampung.registry.models import Household, Membership, Person
+
+from . import rules
+from .catalogue import PROGRAMMES
+from .models import (
+    Enrolment,
+    EnrolmentEvent,
+    FindingKind,
+    PersonFacts,
+    Programme,
+    ProgrammeComponent,
+    ProgrammeQuota,
+    RuleVersion,
+    RunProgrammeStat,
+    RunVillageStat,
+    Source,
+    TargetingFinding,
+    TargetingRun,
+    Unit,
+)
+
+
+def _require_analyst(actor: Actor) -> None:
+    """Rules, catalogue and runs are the regency's: regency admins and Dinas Sosial analysts."""
+    if actor.via == "cli" and actor.user is None:
+        return
+    scope = area_scope(actor.user)
+    if not scope.read_all or not ({"regency_admin", "dinsos_analyst"} & scope.roles or getattr(actor.user, "is_superuser", False)):
+        raise DomainError("forbidden", "Only the regency's admins and Dinas Sosial analysts may do this.")
+
+
+@transaction.atomic
+def catalogue_load(*, actor: Actor) -> int:
+    """Seed the real programmes (catalogue.py); existing ones keep what analysts changed. Returns how many were new."""
+    created = 0
+    by_code = {}
+    for spec in PROGRAMMES:
+        fields = {k: spec[k] for k in ("name", "agency", "level", "unit", "benefit_kind", "amount", "period", "description", "source_note", "rule_text")}
+        programme, new = Programme.objects.get_or_create(code=spec["code"], defaults={**fields, "active": spec.get("active", True)})
+        by_code[programme.code] = (programme, spec)
+        if new:
+            created += 1
+            if programme.rule_text:
+                RuleVersion.objects.create(programme=programme, text=programme.rule_text, note="seed")
+            for code, name, amount in spec.get("components", []):
+                ProgrammeComponent.objects.create(programme=programme, code=code, name=name, amount=amount, period=spec["period"])
+            per_kecamatan = spec.get("quota_per_kecamatan")
+            if per_kecamatan:
+                ProgrammeQuota.objects.bulk_create(
+                    ProgrammeQuota(programme=programme, area=k, quota=per_kecamatan) for k in Area.objects.filter(kind=AreaKind.KECAMATAN)
+                )
+            audit_record(actor=actor, action="programme.create", obj=programme, changes={"code": programme.code})
+    for programme, spec in by_code.values():
+        if spec.get("excludes") and not programme.excludes.exists():
+            programme.excludes.set([by_code[c][0] for c in spec["excludes"]])
+    return created
+
+
+def _programme_codes() -> list[str]:
+    return list(Programme.objects.values_list("code", flat=True))
+
+
+def _area_codes() -> list[str]:
+    return list(Area.objects.values_list("code", flat=True))
+
+
+@transaction.atomic
+def programme_rule_save(*, actor: Actor, programme: Programme, text: str, note: str = "", confirm_everyone: bool = False) -> RuleVersion:
+    """Check and save a programme's eligibility rule; a rule that makes every resident eligible needs confirming."""
+    _require_analyst(actor)
+    text = (text or "").strip()
+    rules.check(text, programme_codes=_programme_codes(), area_codes=_area_codes())  # RuleError names the position
+    if not confirm_everyone:
+        from .selectors import rule_eligible_count
+
+        eligible, everyone = rule_eligible_count(programme=programme, text=text)
+        if everyone and eligible == everyone:
+            raise DomainError("rule_matches_everyone", f"This rule makes all {everyone:,} living residents eligible. Save again to confirm.", field="rule_text")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    old = programme.rule_text
+    programme.rule_text = text
+    programme.save(update_fields=["rule_text"])
+    version = RuleVersion.objects.create(programme=programme, text=text, saved_by=actor.user_or_none, note=note[:200])
+    audit_record(actor=actor, action="programme.rule_save", obj=programme, changes={"old": old, "new": text})
+    return version
+
+
+def _active(queryset, as_of: dt.date):
+    return queryset.filter(start_date__lte=as_of).filter(Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+
+
+@transaction.atomic
+def enrolment_create(
+    *, actor: Actor, programme: Programme, start_date: dt.date, source: str, person: Person | None = None,
+    household: Household | None = None, listed_nik: str = "", listed_name: str = "", amount: int | None = None,
+    source_ref: str = "",
+) -> Enrolment:
+    if source not in Source.values:
+        raise DomainError("invalid", f"source {source!r} is not one of {', '.join(Source.values)}.", field="source")
+    if programme.unit == Unit.HOUSEHOLD and household is None and not listed_nik:
+        raise DomainError("invalid", f"{programme.code} is given to households: name the household (KK).", field="household")
+    if programme.unit == Unit.PERSON and person is None and not listed_nik:
+        raise DomainError("invalid", f"{programme.code} is given to persons: name the resident.", field="person")
+    village = household.village if household is not None else (person.village if person is not None else None)
+    if village is not None and actor.user is not None and not area_scope(actor.user).can_write_village(village.id):
+        raise DomainError("forbidden", f"You may not enrol residents of {village.name}.", field="village")
+    if person is not None and person.date_of_death is not None:
+        raise DomainError("invalid", f"{person.name} is recorded as deceased.", field="person")
+    same = Enrolment.objects.select_for_update().filter(programme=programme)
+    same = same.filter(household=household) if programme.unit == Unit.HOUSEHOLD and household else same.filter(person=person) if person else same.none()
+    if _active(same, start_date).exists():
+        raise DomainError("duplicate", f"Already receiving {programme.code}.", field="person" if programme.unit == Unit.PERSON else "household")
+    enrolment = Enrolment.objects.create(
+        programme=programme, person=person, household=household, listed_nik=listed_nik or (person.nik if person else ""),
+        listed_name=listed_name or (person.name if person else ""), village=village, start_date=start_date,
+        amount=programme.amount if amount is None else amount, source=source, source_ref=source_ref,
+    )
+    EnrolmentEvent.objects.create(enrolment=enrolment, kind="created", actor=actor.user_or_none, details={"source": source, "ref": source_ref})
+    audit_record(actor=actor, action="enrolment.create", obj=enrolment, village=village, changes={"programme": programme.code, "source": source})
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_end(*, actor: Actor, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if enrolment.village_id and actor.user is not None and not area_scope(actor.user).can_write_village(enrolment.village_id):
+        raise DomainError("forbidden", "You may not change this enrolment.")
+    if enrolment.end_date is not None and enrolment.end_date <= end_date:
+        raise DomainError("invalid", f"The enrolment already ended on {enrolment.end_date}.", field="end_date")
+    if end_date < enrolment.start_date:
+        raise DomainError("invalid", f"end_date {end_date} is before the start {enrolment.start_date}.", field="end_date")
+    enrolment.end_date = end_date
+    enrolment.save(update_fields=["end_date"])
+    EnrolmentEvent.objects.create(enrolment=enrolment, kind="ended", actor=actor.user_or_none, details={"end_date": end_date.isoformat(), "reason": reason})
+    audit_record(actor=actor, action="enrolment.end", obj=enrolment, village=enrolment.village_id, changes={"end_date": end_date.isoformat(), "reason": reason})
+    return enrolment
+
+
+def person_facts_refresh() -> int:
+    """Rebuild the facts snapshot in one set-based statement (no row-by-row work)."""
+    q = connection.ops.quote_name
+    facts, person, membership, household = (q(m._meta.db_table) for m in (PersonFacts, Person, Membership, Household))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {facts}")
+        cursor.execute(f"""
+            INSERT INTO {facts} (person_id, village_id, household_id, birth_date, sex, disability, disability_severe,
+                                 pregnancy_due_date, date_of_death, hh_desil, hh_size, hh_house_condition)
+            SELECT p.id, p.village_id, m.household_id, p.birth_date, p.sex, p.disability, p.disability_severe,
+                   p.pregnancy_due_date, p.date_of_death, h.desil, s.size, h.house_condition
+            FROM {person} p
+            LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL
+            LEFT JOIN {household} h ON h.id = m.household_id
+            LEFT JOIN (SELECT m2.household_id, COUNT(*) AS size FROM {membership} m2
+                       JOIN {person} p2 ON p2.id = m2.person_id
+                       WHERE m2.end_date IS NULL AND p2.date_of_death IS NULL GROUP BY m2.household_id) s
+                   ON s.household_id = m.household_id
+        """)
+        return cursor.rowcount
+
+
+def receives_factory(*, as_of: dt.date) -> Callable[[str], Q]:
+    """receives("CODE") for rules over PersonFacts: an active enrolment of the person, or of their household
+    for household programmes."""
+    units = dict(Programme.objects.values_list("code", "unit"))
+
+    def receives(code: str) -> Q:
+        active = _active(Enrolment.objects.filter(programme__code=code), as_of)
+        if units.get(code) == Unit.HOUSEHOLD:
+            return Q(Exists(active.filter(household_id=OuterRef("household_id"))))
+        return Q(Exists(active.filter(person_id=OuterRef("person_id"))))
+
+    return receives
+
+
+def eligible_facts(*, programme: Programme, as_of: dt.date, text: str | None = None, receives=None):
+    """Living residents who meet the programme's rule and receive none of the programmes it excludes."""
+    receives = receives or receives_factory(as_of=as_of)
+    rule_q = rules.compile_rule(text if text is not None else programme.rule_text, programme_codes=_programme_codes(), today=as_of, receives=receives)
+    facts = PersonFacts.objects.filter(date_of_death__isnull=True).filter(rule_q)
+    for excluded in programme.excludes.values_list("code", flat=True):
+        facts = facts.exclude(receives(excluded))
+    return facts
+
+
+def _insert_findings(*, run: TargetingRun, programme: Programme, kind: str, queryset, columns: dict[str, str]) -> int:
+    """INSERT INTO findings SELECT ...: the rows never travel through Python. `columns` maps a finding
+    column to the queryset field that fills it."""
+    inner, params = queryset.values(*columns.values()).query.sql_with_params()
+    q = connection.ops.quote_name
+    targets = ["run_id", "programme_id", "kind", *columns]
+    sources = ["%s", "%s", "%s", *(f"d.{q(field)}" for field in columns.values())]
+    constants = [run.pk, programme.pk, kind]
+    if "listed_nik" not in columns:
+        targets.append("listed_nik")
+        sources.append("%s")
+        constants.append("")
+    sql = f"INSERT INTO {q(TargetingFinding._meta.db_table)} ({', '.join(q(t) for t in targets)}) SELECT {', '.join(sources)} FROM ({inner}) d"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*constants, *params))
+        return cursor.rowcount
+
+
+def _target_programme(*, run: TargetingRun, programme: Programme, as_of: dt.date, receives) -> RunProgrammeStat:
+    active = _active(Enrolment.objects.filter(programme=programme), as_of)
+    eligible = eligible_facts(programme=programme, as_of=as_of, receives=receives)
+    stat = RunProgrammeStat(run=run, programme=programme, rule_text=programme.rule_text, recipients=active.count())
+    later_twin = {"person": active.filter(person_id=OuterRef("person_id"), pk__lt=OuterRef("pk")),
+                  "household": active.filter(household_id=OuterRef("household_id"), pk__lt=OuterRef("pk"))}
+    if programme.unit == Unit.PERSON:
+        receiving = Exists(active.filter(person_id=OuterRef("person_id")))
+        stat.eligible = eligible.count()
+        stat.eligible_receiving = eligible.filter(receiving).count()
+        stat.exclusion = _insert_findings(run=run, programme=programme, kind=FindingKind.EXCLUSION,
+                                          queryset=eligible.exclude(receiving), columns={"person_id": "person_id", "household_id": "household_id", "village_id": "village_id"})
+        on_record = active.filter(person__isnull=False)
+        deceased = on_record.filter(person__date_of_death__isnull=False)
+        not_eligible = on_record.filter(person__date_of_death__isnull=True).exclude(Exists(eligible.filter(person_id=OuterRef("person_id"))))
+        twins = on_record.filter(Exists(later_twin["person"]))
+    else:
+        households = Household.objects.filter(dissolved_on__isnull=True, pk__in=eligible.values("household_id"))
+        receiving = Exists(active.filter(household_id=OuterRef("pk")))
+        stat.eligible = households.count()
+        stat.eligible_receiving = households.filter(receiving).count()
+        stat.exclusion = _insert_findings(run=run, programme=programme, kind=FindingKind.EXCLUSION,
+                                          queryset=households.exclude(receiving), columns={"household_id": "id", "person_id": "head_id", "village_id": "village_id"})
+        on_record = active.filter(household__isnull=False)
+        # A household that receives after it was dissolved, or whose recorded recipient has died.
+        deceased = on_record.filter(Q(household__dissolved_on__isnull=False) | Q(person__date_of_death__isnull=False))
+        not_eligible = on_record.filter(household__dissolved_on__isnull=True).exclude(person__date_of_death__isnull=False).exclude(
+            Exists(eligible.filter(household_id=OuterRef("household_id"))))
+        twins = on_record.filter(Exists(later_twin["household"]))
+    columns = {"enrolment_id": "id", "person_id": "person_id", "household_id": "household_id", "village_id": "village_id", "listed_nik": "listed_nik"}
+    stat.deceased = _insert_findings(run=run, programme=programme, kind=FindingKind.DECEASED, queryset=deceased, columns=columns)
+    stat.not_eligible = _insert_findings(run=run, programme=programme, kind=FindingKind.NOT_ELIGIBLE, queryset=not_eligible, columns=columns)
+    stat.duplicate = _insert_findings(run=run, programme=programme, kind=FindingKind.DUPLICATE, queryset=twins, columns=columns)
+    stat.unknown_nik = _insert_findings(run=run, programme=programme, kind=FindingKind.UNKNOWN_NIK,
+                                        queryset=active.filter(person__isnull=True, household__isnull=True), columns=columns)
+    stat.save()
+    _village_stats(run=run, programme=programme, active=active, eligible=eligible)
+    return stat
+
+
+def _village_stats(*, run, programme, active, eligible) -> None:
+    rows: dict[int, RunVillageStat] = {}
+
+    def row(village_id):
+        if village_id not in rows:
+            rows[village_id] = RunVillageStat(run=run, programme=programme, village_id=village_id)
+        return rows[village_id]
+
+    if programme.unit == Unit.PERSON:
+        receiving = Exists(_active(Enrolment.objects.filter(programme=programme), run.as_of).filter(person_id=OuterRef("person_id")))
+        for r in eligible.values("village_id").annotate(n=Count("person_id"), got=Count("person_id", filter=Q(receiving))):
+            row(r["village_id"]).eligible, row(r["village_id"]).eligible_receiving = r["n"], r["got"]
+    else:
+        households = Household.objects.filter(dissolved_on__isnull=True, pk__in=eligible.values("household_id"))
+        receiving = Exists(_active(Enrolment.objects.filter(programme=programme), run.as_of).filter(household_id=OuterRef("pk")))
+        for r in households.values("village_id").annotate(n=Count("id"), got=Count("id", filter=Q(receiving))):
+            row(r["village_id"]).eligible, row(r["village_id"]).eligible_receiving = r["n"], r["got"]
+    for r in active.filter(village__isnull=False).values("village_id").annotate(n=Count("id")):
+        row(r["village_id"]).recipients = r["n"]
+    findings = TargetingFinding.objects.filter(run=run, programme=programme, village__isnull=False)
+    for r in findings.values("village_id", "kind").annotate(n=Count("id")):
+        if r["kind"] != FindingKind.UNKNOWN_NIK:
+            setattr(row(r["village_id"]), r["kind"], r["n"])
+    RunVillageStat.objects.bulk_create(rows.values(), batch_size=500)
+
+
+def targeting_run(*, actor: Actor, as_of: dt.date | None = None, codes: list[str] | None = None,
+                  progress: Callable[[str], None] | None = None) -> TargetingRun:
+    """Run every active programme's rule over the whole registry and record each kind of error.
+
+    One transaction: a run that fails leaves nothing behind but its failed status row; runs queue
+    behind each other (the programme rows are locked) so two never rebuild the facts snapshot at once.
+    """
+    _require_analyst(actor)
+    as_of = as_of or timezone.localdate()
+    programmes = Programme.objects.filter(active=True).exclude(rule_text="").order_by("code")
+    if codes:
+        unknown = sorted(set(codes) - set(Programme.objects.values_list("code", flat=True)))
+        if unknown:
+            raise DomainError("not_found", f"Unknown programme {', '.join(unknown)}.", field="programme")
+        programmes = programmes.filter(code__in=codes)
+    started = time.monotonic()
+    run = TargetingRun.objects.create(as_of=as_of, started_by=actor.user_or_none)
+    try:
+        with transaction.atomic():
+            list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+            if progress:
+                progress("facts")
+            person_facts_refresh()
+            receives = receives_factory(as_of=as_of)
+            for programme in programmes:
+                if progress:
+                    progress(programme.code)
+                _target_programme(run=run, programme=programme, as_of=as_of, receives=receives)
+            run.status = "done"
+            run.finished_at = timezone.now()
+            run.seconds = round(time.monotonic() - started, 2)
+            run.save(update_fields=["status", "finished_at", "seconds"])
+            audit_record(actor=actor, action="targeting.run", obj=run, changes={"as_of": as_of.isoformat(), "programmes": [p.code for p in programmes]})
+    except Exception as error:
+        TargetingRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:2000], finished_at=timezone.now())
+        raise
+    return run
