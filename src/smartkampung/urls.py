@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("smartkampung.registry.urls")),
+    path("", include("smartkampung.programmes.urls")),
     path("", include("smartkampung.programmes.map_urls")),
 ]

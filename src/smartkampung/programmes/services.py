@@ -174,6 +174,13 @@ def person_facts_refresh() -> int:
         return cursor.rowcount
 
 
+def person_facts_ensure() -> None:
+    """A rule preview reads the last run's snapshot; build one if no run has yet."""
+    if not PersonFacts.objects.exists():
+        with transaction.atomic():
+            person_facts_refresh()
+
+
 def receives_factory(*, as_of: dt.date) -> Callable[[str], Q]:
     """receives("CODE") for rules over PersonFacts: an active enrolment of the person, or of their household
     for household programmes."""

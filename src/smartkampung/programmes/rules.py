@@ -1,0 +1,738 @@
+"""The eligibility rule language: what a Dinas Sosial analyst writes to say who a programme is for.
+
+    age >= 60 and lives_alone and desil <= 4 and not receives("PKH")
+    house_condition in ["tidak_layak", "kurang_layak"] and area("35.10.15")
+
+A rule is parsed with lark (never eval'd), type-checked against the facts below and compiled to a Django
+`Q` over the residents' facts (Person annotated with hh_desil/hh_size/hh_house_condition, or the
+PersonFacts snapshot, which has the same columns). Every error is a RuleError that names the exact
+offset, line and column of the offending text, so the rule editor can underline it.
+
+The pipeline is: text -> lark tree -> `_Checker` (names, types, codes; builds a small typed tree of
+conditions) -> `_compile` (conditions -> Q). `check` stops after the checker, `compile_rule` does both.
+
+Unknown facts. A household may have no desil yet, or a person no current household: hh_desil, hh_size and
+hh_house_condition can be NULL. A fact that is unknown never makes a person eligible, neither directly nor
+through `not`: `not desil <= 4` does not select people without a desil. This is SQL's three-valued logic
+(NULL <= 4 is unknown, NOT unknown is unknown, only true rows are kept), but it must not be left to SQL:
+for a nullable *column* Django compiles ~Q(hh_desil__lte=4) to NOT (hh_desil <= 4 AND hh_desil IS NOT
+NULL), which keeps the NULL rows. So `not` is never compiled to ~ around a nullable column: negations are
+pushed down to the facts (De Morgan), and each fact has an explicit, NULL-excluding complement (desil > 4
+for `not desil <= 4`, the other allowed values for `house_condition != "layak"`, ...). Only columns that
+are never NULL, and the caller's receives() Q, are ever wrapped in ~.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+from types import MappingProxyType
+
+from django.db.models import Q
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+__all__ = ["FACTS", "FUNCTIONS", "CheckedRule", "Fact", "Function", "RuleError", "check", "compile_rule"]
+
+
+# --- Errors ------------------------------------------------------------------------------------------
+
+
+class RuleError(Exception):
+    """A rule that cannot be used, with where: `position` and `end` are 0-based offsets into the text (end
+    exclusive, for underlining; end == position marks a place where something is missing), `line` and
+    `column` are 1-based."""
+
+    def __init__(self, message: str, *, position: int, end: int, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.end = end
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+def _error(text: str, message: str, start: int, end: int | None = None) -> RuleError:
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return RuleError(message, position=start, end=start + 1 if end is None else end, line=line, column=column)
+
+
+# --- Facts and functions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact about a resident that rules can test. `description` is for the editor's help panel.
+    `minimum`/`maximum` bound the integers a rule may compare an int fact with (a typo such as desil <= 40
+    is an error, and no literal can overflow a column). `hints` are Indonesian words an analyst may type
+    instead: they are only used to suggest the fact's name, never accepted in its place."""
+
+    name: str
+    type: str  # "int" | "str" | "bool" | "date"
+    description: str
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    hints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function callable in a rule; each takes one quoted code and is a condition."""
+
+    name: str
+    argument: str  # what the one argument is, in English, for messages
+    example: str
+    description: str
+
+
+FACTS: MappingProxyType[str, Fact] = MappingProxyType({
+    f.name: f
+    for f in (
+        Fact("age", "int", "Umur dalam tahun penuh pada tanggal penetapan, dihitung dari tanggal lahir.",
+             minimum=0, maximum=150, hints=("umur", "usia", "lansia")),
+        Fact("sex", "str", 'Jenis kelamin: "M" laki-laki, "F" perempuan.', choices=("M", "F"),
+             hints=("jenis_kelamin", "kelamin", "gender", "jk")),
+        Fact("desil", "int", "Desil kesejahteraan DTSEN keluarga: 1 (termiskin) sampai 10. Kosong bila keluarga belum diperingkat.",
+             minimum=1, maximum=10, hints=("decile", "dtsen", "kesejahteraan")),
+        Fact("household_size", "int", "Jumlah anggota KK saat ini yang masih hidup, termasuk orang itu sendiri.",
+             minimum=0, maximum=100, hints=("jumlah_anggota", "anggota_keluarga", "jumlah_keluarga", "ukuran_keluarga", "anggota_kk")),
+        Fact("lives_alone", "bool", "Tinggal sendiri: satu-satunya anggota KK yang masih hidup.",
+             hints=("tinggal_sendiri", "sendiri", "sebatang_kara")),
+        Fact("disability", "bool", "Penyandang disabilitas (jenis apa pun).", hints=("disabilitas", "difabel", "cacat")),
+        Fact("severe_disability", "bool", "Penyandang disabilitas berat.", hints=("disabilitas_berat", "cacat_berat")),
+        Fact("pregnant", "bool", "Sedang hamil: perkiraan tanggal persalinan belum lewat.", hints=("hamil", "ibu_hamil", "bumil")),
+        Fact("house_condition", "str", 'Kondisi rumah keluarga: "layak", "kurang_layak" atau "tidak_layak" (RTLH).',
+             choices=("layak", "kurang_layak", "tidak_layak"), hints=("kondisi_rumah", "rumah", "rtlh")),
+        Fact("deceased", "bool", "Sudah meninggal dunia (tanggal kematian tercatat).", hints=("meninggal", "wafat", "almarhum", "mati")),
+        Fact("birth_date", "date", "Tanggal lahir, ditulis TTTT-BB-HH, mis. 1960-08-17.", hints=("tanggal_lahir", "tgl_lahir", "lahir")),
+    )
+})
+
+FUNCTIONS: MappingProxyType[str, Function] = MappingProxyType({
+    f.name: f
+    for f in (
+        Function("receives", "a programme code", 'receives("PKH")',
+                 'Sedang menerima program dengan kode ini, mis. receives("PKH").'),
+        Function("area", "an area code", 'area("35.10.15")',
+                 'Tinggal di wilayah ini: desa/kelurahan ("35.10.15.2004"), kecamatan ("35.10.15") atau kabupaten ("35.10").'),
+    )
+})
+
+_TYPE_WORDS = MappingProxyType({"int": "a number", "str": "text", "bool": "true/false", "date": "a date", "decimal": "a decimal number"})
+# Kemendagri codes: province 35, kabupaten 35.10, kecamatan 35.10.15, village 35.10.15.2004.
+_AREA_CODE = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
+_BLANK = re.compile(r"(\s|#[^\n]*)*")  # only whitespace and comments
+_MAX_DEPTH = 64  # nesting of parentheses and `not`; bounds the recursion of the passes below
+
+
+@dataclass(frozen=True)
+class CheckedRule:
+    text: str
+    facts: frozenset[str]  # facts used
+    programmes: frozenset[str]  # codes used in receives(...)
+    areas: frozenset[str]  # codes used in area(...)
+
+
+# --- Grammar -----------------------------------------------------------------------------------------
+
+# Digits are ASCII only ([0-9], not \d, which also matches other scripts' digits).
+# Keywords are regular expressions with a higher priority than NAME and a \b, so that `and` is a keyword
+# but `android` a name, in any case (AND, Or). The basic lexer (not lark's contextual one) keeps a keyword
+# a keyword everywhere, so `and` in the wrong place is a syntax error rather than an unknown fact.
+# Function arguments and list items are whole expressions in the grammar so that the checker, not the
+# parser, explains `receives(PKH)` or `sex in [F]` (the quotes are missing).
+_GRAMMAR = r"""
+start: or_expr
+
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: not_expr (_AND not_expr)*
+?not_expr: _NOT not_expr -> negation
+         | comparison
+?comparison: operand COMPARATOR operand -> compare
+           | operand _IN list -> membership
+           | operand _NOT _IN list -> non_membership
+           | operand
+?operand: NAME -> name
+        | NAME "(" [or_expr ("," or_expr)*] ")" -> call
+        | INT -> integer
+        | DECIMAL -> decimal
+        | STRING -> string
+        | DATE -> date
+        | _TRUE -> true
+        | _FALSE -> false
+        | "(" or_expr ")"
+list: "[" [or_expr ("," or_expr)*] "]"
+
+_OR.5: /or\b/i
+_AND.5: /and\b/i
+_NOT.5: /not\b/i
+_IN.5: /in\b/i
+_TRUE.5: /true\b/i
+_FALSE.5: /false\b/i
+COMPARATOR: "==" | "!=" | "<=" | ">=" | "<" | ">"
+NAME: /[A-Za-z_][A-Za-z0-9_]*/
+DATE.4: /[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])/
+DECIMAL.3: /[0-9]+(\.[0-9]+)+/
+INT: /[0-9]+/
+STRING: /"[^"\n]*"/ | /'[^'\n]*'/
+COMMENT: /#[^\n]*/
+
+%ignore COMMENT
+%ignore /\s+/
+"""
+
+_PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
+
+# Words for the terminals in "Expected ..." messages.
+_LITERAL_TERMINALS = frozenset({"INT", "DECIMAL", "STRING", "DATE", "_TRUE", "_FALSE"})
+_TERMINAL_WORDS = MappingProxyType({
+    "_AND": "'and'", "_OR": "'or'", "LSQB": "a list such as [1, 2]", "COMMA": "','", "RPAR": "')'", "RSQB": "']'",
+    "$END": "the end of the rule",
+})
+# Indonesian connectives typed out of habit.
+_CONNECTIVE_HINTS = MappingProxyType({"dan": "and", "atau": "or", "tidak": "not", "bukan": "not", "dalam": "in"})
+_CHARACTER_HINTS = MappingProxyType({
+    "=": "Use '==' to test equality, e.g. sex == \"F\".",
+    "!": "Use 'not' to negate a condition, or '!=' for 'is not equal to'.",
+    "&": "Use 'and' to combine conditions.",
+    "|": "Use 'or' for alternatives.",
+    "-": "Dates are written YYYY-MM-DD, e.g. 2000-01-31; numbers cannot be negative.",
+})
+
+
+def _parse(text: str) -> Tree:
+    if _BLANK.fullmatch(text):
+        raise _error(text, "The rule is empty. Write a condition such as: desil <= 4", 0, 0)
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedInput as e:
+        raise _syntax_error(text, e) from None
+    _check_depth(text, tree)
+    return tree
+
+
+def _tokens(text: str):
+    """The rule's tokens up to the first character that is no token (the parser reports that one)."""
+    try:
+        yield from _PARSER.lex(text)
+    except UnexpectedCharacters:
+        return
+
+
+def _syntax_error(text: str, e: UnexpectedInput) -> RuleError:
+    if isinstance(e, UnexpectedCharacters):
+        pos, char = e.pos_in_stream, text[e.pos_in_stream]
+        if char in "\"'":
+            line_end = text.find("\n", pos)
+            return _error(text, f"This text has no closing {char}.", pos, len(text) if line_end < 0 else line_end)
+        hint = _CHARACTER_HINTS.get(char, "")
+        return _error(text, f"Unexpected character {char!r}. {hint}".strip(), pos)
+    if not isinstance(e, UnexpectedToken):  # pragma: no cover - the LALR parser raises only these two
+        return _error(text, "This rule cannot be read.", 0, 0)
+    found: Token = e.token
+    previous = None
+    for token in _tokens(text):
+        if token.start_pos >= (found.start_pos if found.type != "$END" else len(text)):
+            break
+        previous = token
+    # accepts() replays the parser to find what it would really take here; e.expected, the LALR state's
+    # table, also lists terminals that only fit in other contexts (a ')' with no '(' open).
+    expected = e.interactive_parser.accepts() if e.interactive_parser is not None else set(e.expected)
+    words = _expected_words(expected)
+    where = f" after '{previous}'" if previous is not None else " at the start of the rule"
+    if found.type == "$END":
+        # The missing piece goes right after the last token: an insertion point, not a character.
+        pos = previous.end_pos if previous is not None else 0
+        return _error(text, f"Expected {words}{where}, but the rule ends there.", pos, pos)
+    message = f"Expected {words}{where}, but found '{found}'."
+    if found.type == "NAME" and found.lower() in _CONNECTIVE_HINTS:
+        message += f" Write '{_CONNECTIVE_HINTS[found.lower()]}' instead of '{found}'."
+    return _error(text, message, found.start_pos, found.end_pos)
+
+
+def _expected_words(expected: Collection[str]) -> str:
+    expected, words = set(expected), []
+    if "NAME" in expected:
+        words.append("a condition" if "_NOT" in expected else "a value")
+    elif expected & _LITERAL_TERMINALS:
+        words.append("a value")
+    if "COMPARATOR" in expected:
+        words.append("an operator such as >= or in")
+    elif "_IN" in expected:
+        words.append("'in'")
+    words += [w for t, w in _TERMINAL_WORDS.items() if t in expected]
+    if not words:  # pragma: no cover - every parser state expects one of the above
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _check_depth(text: str, tree: Tree) -> None:
+    """Deeply nested rules (not not not ..., ((((...))))) are refused before the recursive passes."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise _error(text, f"The rule is nested more than {_MAX_DEPTH} levels deep.", node.meta.start_pos, node.meta.end_pos)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+
+
+# --- Checking: the typed tree of conditions ----------------------------------------------------------
+
+# What the checker produces and the compiler consumes. Comparisons are normalised: the fact is on the
+# left, `x == false` has become `not x`, values are Python values.
+
+
+@dataclass(frozen=True)
+class _Compare:
+    fact: str
+    op: str  # == != < <= > >=
+    value: int | str | dt.date
+
+
+@dataclass(frozen=True)
+class _Member:
+    fact: str
+    values: tuple  # of one type, deduplicated, in the order written
+
+
+@dataclass(frozen=True)
+class _Flag:
+    fact: str  # a bool fact
+
+
+@dataclass(frozen=True)
+class _Receives:
+    code: str
+
+
+@dataclass(frozen=True)
+class _Area:
+    code: str
+
+
+@dataclass(frozen=True)
+class _Not:
+    operand: _Condition
+
+
+@dataclass(frozen=True)
+class _All:
+    operands: tuple[_Condition, ...]
+
+
+@dataclass(frozen=True)
+class _Any:
+    operands: tuple[_Condition, ...]
+
+
+_Condition = _Compare | _Member | _Flag | _Receives | _Area | _Not | _All | _Any
+
+
+@dataclass(frozen=True)
+class _Value:
+    """What an operand turned out to be: a fact, a literal or a condition, with its type and span."""
+
+    kind: str  # "fact" | "literal" | "condition"
+    type: str
+    start: int
+    end: int
+    fact: str = ""
+    literal: object = None
+    condition: _Condition | None = None
+
+
+_FLIPPED = MappingProxyType({"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="})
+_LITERAL_KINDS = frozenset({"integer", "decimal", "string", "date", "true", "false"})
+
+
+def _span(node: Tree | Token) -> tuple[int, int]:
+    if isinstance(node, Token):
+        return node.start_pos, node.end_pos
+    return node.meta.start_pos, node.meta.end_pos
+
+
+def _closest(word: str, candidates: Collection[str]) -> str | None:
+    for candidate in candidates:  # a matter of case: pkh -> PKH
+        if candidate.lower() == word.lower():
+            return candidate
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _listing(words: Collection[str], limit: int = 12) -> str:
+    words = sorted(words)
+    shown = ", ".join(words[:limit])
+    return shown + (f" and {len(words) - limit} more" if len(words) > limit else "")
+
+
+class _Checker:
+    """One rule's check: resolves names and codes, checks types, collects what the rule uses."""
+
+    def __init__(self, text: str, programme_codes: Collection[str], area_codes: Collection[str] | None) -> None:
+        self.text = text
+        self.programme_codes = frozenset(programme_codes)
+        self.area_codes = None if area_codes is None else frozenset(area_codes)
+        self.facts: set[str] = set()
+        self.programmes: set[str] = set()
+        self.areas: set[str] = set()
+
+    def error(self, message: str, node: Tree | Token | _Value) -> RuleError:
+        start, end = (node.start, node.end) if isinstance(node, _Value) else _span(node)
+        return _error(self.text, message, start, end)
+
+    def source(self, value: _Value) -> str:
+        return self.text[value.start:value.end]
+
+    # A condition is a bool fact, a function call or a combination of conditions.
+    def condition(self, tree: Tree) -> _Condition:
+        value = self.value(tree)
+        if value.kind == "condition":
+            return value.condition
+        if value.kind == "fact" and value.type == "bool":
+            return _Flag(value.fact)
+        if value.kind == "fact":
+            fact = FACTS[value.fact]
+            raise self.error(f"'{fact.name}' is {_TYPE_WORDS[fact.type]}, not a condition: compare it with a value, "
+                             f"e.g. {self.example(fact)}", value)
+        raise self.error(f"The value {self.source(value)} on its own is not a condition: compare a fact with it, "
+                         f"e.g. age >= 60", value)
+
+    @staticmethod
+    def example(fact: Fact) -> str:
+        if fact.type == "int":
+            return f"{fact.name} >= {min(max(5, fact.minimum or 0), fact.maximum or 5)}"
+        if fact.type == "str":
+            return f'{fact.name} == "{fact.choices[0]}"'
+        return f"{fact.name} < 2000-01-01"
+
+    def value(self, tree: Tree) -> _Value:
+        start, end = _span(tree)
+        kind = tree.data
+        if kind in ("or_expr", "and_expr"):
+            parts = tuple(self.condition(child) for child in tree.children)
+            return _Value("condition", "bool", start, end, condition=(_Any if kind == "or_expr" else _All)(parts))
+        if kind == "negation":
+            return _Value("condition", "bool", start, end, condition=_Not(self.condition(tree.children[0])))
+        if kind == "compare":
+            return _Value("condition", "bool", start, end, condition=self.compare(*tree.children))
+        if kind in ("membership", "non_membership"):
+            member = self.membership(*tree.children)
+            return _Value("condition", "bool", start, end, condition=member if kind == "membership" else _Not(member))
+        if kind == "call":
+            return _Value("condition", "bool", start, end, condition=self.call(tree.children[0], tree.children[1:]))
+        if kind == "name":
+            return self.fact(tree.children[0])
+        return self.literal(tree)
+
+    def fact(self, name: Token) -> _Value:
+        if name in FACTS:
+            self.facts.add(str(name))
+            return _Value("fact", FACTS[name].type, name.start_pos, name.end_pos, fact=str(name))
+        if name in FUNCTIONS:
+            raise self.error(f"'{name}' is a function: give it {FUNCTIONS[name].argument}, e.g. {FUNCTIONS[name].example}", name)
+        raise self.error(self.unknown_fact(name), name)
+
+    @staticmethod
+    def unknown_fact(name: str) -> str:
+        by_word = {f.name: f.name for f in FACTS.values()} | {hint: f.name for f in FACTS.values() for hint in f.hints}
+        word = name.lower()
+        match = by_word.get(word) or by_word.get(_closest(word, by_word) or "")
+        if match:
+            return f"Unknown fact '{name}'. Did you mean '{match}'?"
+        return f"Unknown fact '{name}'. The facts are: {', '.join(FACTS)}."
+
+    def literal(self, tree: Tree) -> _Value:
+        token: Token = tree.children[0] if tree.children else None
+        start, end = _span(tree)
+        match tree.data:
+            case "integer":
+                # Python refuses int() of more than 4300 digits; anything that long is out of every range.
+                value = int(token) if len(token) <= 18 else 10**18
+                return _Value("literal", "int", start, end, literal=value)
+            case "decimal":
+                return _Value("literal", "decimal", start, end, literal=str(token))
+            case "string":
+                return _Value("literal", "str", start, end, literal=token[1:-1])
+            case "date":
+                try:
+                    return _Value("literal", "date", start, end, literal=dt.date.fromisoformat(token))
+                except ValueError:
+                    raise self.error(f"{token} is not a valid date (YYYY-MM-DD).", token) from None
+            case "true" | "false":
+                return _Value("literal", "bool", start, end, literal=tree.data == "true")
+        raise AssertionError(f"unexpected rule node {tree.data}")  # pragma: no cover - the grammar has no other
+
+    def compare(self, left_tree: Tree, op: Token, right_tree: Tree) -> _Condition:
+        left = self.operand(left_tree, right_tree)
+        right = self.operand(right_tree, left_tree)
+        if left.kind == "literal" and right.kind == "literal":
+            raise self.error("A comparison needs a fact on one side, e.g. age >= 60", left)
+        if left.kind != "literal" and right.kind != "literal":
+            raise self.error(f"Compare {self.described(left)} with a value, not with another fact or condition.", right)
+        subject, value, op_text = (left, right, str(op)) if right.kind == "literal" else (right, left, _FLIPPED[op])
+        checked = self.literal_for(subject, value)
+        if subject.type in ("bool", "str") and op_text not in ("==", "!="):
+            allowed = "== or !=" if subject.type == "bool" else "==, != or in"
+            raise self.error(f"'{op}' cannot be used with {self.described(subject)}: use {allowed}.", op)
+        if subject.type == "bool":
+            condition = subject.condition if subject.kind == "condition" else _Flag(subject.fact)
+            return condition if (op_text == "==") == checked else _Not(condition)
+        return _Compare(subject.fact, op_text, checked)
+
+    def operand(self, tree: Tree, other: Tree) -> _Value:
+        # `sex == F`: F is no fact, and most likely text without its quotes.
+        if tree.data == "name" and tree.children[0] not in FACTS and tree.children[0] not in FUNCTIONS:
+            other_name = other.children[0] if other.data == "name" else None
+            if other_name in FACTS and FACTS[other_name].type == "str":
+                name = tree.children[0]
+                raise self.error(f"Unknown fact '{name}'. If this is a value of '{other_name}', put it in quotes: \"{name}\"", name)
+        return self.value(tree)
+
+    def described(self, value: _Value) -> str:
+        if value.kind == "fact":
+            return f"'{value.fact}' ({_TYPE_WORDS[value.type]})"
+        if value.kind == "condition":
+            return "a condition (true/false)"
+        return _TYPE_WORDS[value.type]
+
+    def literal_for(self, subject: _Value, value: _Value) -> object:
+        """The literal's Python value, once it is known to suit the subject (a fact or a condition)."""
+        if value.type != subject.type:
+            if subject.type == "int" and value.type == "decimal":
+                raise self.error(f"'{subject.fact}' is a whole number; {self.source(value)} is not.", value)
+            hint = ""
+            if subject.type == "date":
+                hint = " Write dates as YYYY-MM-DD without quotes, e.g. 2000-01-31."
+            elif subject.type == "int" and value.type == "str":
+                hint = " Write numbers without quotes, e.g. 60."
+            elif subject.fact == "age" and value.type == "date":
+                hint = " To compare with a date, use 'birth_date'."
+            elif subject.type == "str":
+                hint = f" {self.allowed(FACTS[subject.fact])}"
+            elif subject.type == "bool":
+                hint = " Compare it with true or false."
+            raise self.error(f"Cannot compare {self.described(subject)} with {_TYPE_WORDS[value.type]}.{hint}", value)
+        if subject.kind != "fact":
+            return value.literal
+        fact = FACTS[subject.fact]
+        if fact.choices and value.literal not in fact.choices:
+            raise self.error(f"'{value.literal}' is not a value of '{fact.name}'. {self.allowed(fact)}", value)
+        low, high = fact.minimum, fact.maximum
+        if (low is not None and value.literal < low) or (high is not None and value.literal > high):
+            raise self.error(f"'{fact.name}' goes from {low} to {high}; {self.source(value)} is out of range.", value)
+        return value.literal
+
+    @staticmethod
+    def allowed(fact: Fact) -> str:
+        return "Allowed values: " + ", ".join(f'"{c}"' for c in fact.choices) + "."
+
+    def membership(self, subject_tree: Tree, list_tree: Tree) -> _Member:
+        subject = self.value(subject_tree)
+        if subject.kind != "fact":
+            raise self.error("The left side of 'in' must be a fact, e.g. desil in [1, 2]", subject)
+        if subject.type == "bool":
+            raise self.error(f"'in' cannot be used with {self.described(subject)}: use == or !=.", subject)
+        if not list_tree.children:
+            raise self.error("The list is empty: give at least one value.", list_tree)
+        items = []
+        for item in list_tree.children:
+            if item.data not in _LITERAL_KINDS:
+                quote = f" Put text in quotes: \"{item.children[0]}\"." if item.data == "name" else ""
+                raise self.error(f"A list holds values only (numbers, quoted text, dates).{quote}", item)
+            items.append(self.literal(item))
+        for item in items[1:]:
+            if item.type != items[0].type:
+                raise self.error(f"All values of a list must be of one type: this is {_TYPE_WORDS[item.type]}, "
+                                 f"the first is {_TYPE_WORDS[items[0].type]}.", item)
+        values = tuple(dict.fromkeys(self.literal_for(subject, item) for item in items))
+        return _Member(subject.fact, values)
+
+    def call(self, name: Token, args: list[Tree]) -> _Condition:
+        function = FUNCTIONS.get(str(name))
+        if function is None:
+            if name in FACTS:
+                raise self.error(f"'{name}' is a fact, not a function: use it without parentheses.", name)
+            suggestion = _closest(name, FUNCTIONS)
+            hint = f"Did you mean '{suggestion}'?" if suggestion else f"The functions are: {', '.join(FUNCTIONS)}."
+            raise self.error(f"Unknown function '{name}'. {hint}", name)
+        usage = f"{function.name}() takes {function.argument} in quotes, e.g. {function.example}"
+        if len(args) != 1:
+            raise self.error(f"{usage} (got {len(args)} arguments).", args[1] if args else name)
+        arg = args[0]
+        if arg.data != "string":
+            raise self.error(usage, arg)
+        code = arg.children[0][1:-1]
+        if function.name == "receives":
+            if code not in self.programme_codes:
+                raise self.error(self.unknown("programme", code, self.programme_codes), arg)
+            self.programmes.add(code)
+            return _Receives(code)
+        if not _AREA_CODE.fullmatch(code):
+            raise self.error(f"'{code}' is not an area code: write a village (\"35.10.15.2004\"), a kecamatan (\"35.10.15\") "
+                             f"or the kabupaten (\"35.10\").", arg)
+        if self.area_codes is not None and code not in self.area_codes:
+            same_level = {c for c in self.area_codes if c.count(".") == code.count(".")}  # suggest a kecamatan for a kecamatan
+            raise self.error(self.unknown("area", code, same_level or self.area_codes), arg)
+        self.areas.add(code)
+        return _Area(code)
+
+    @staticmethod
+    def unknown(what: str, code: str, known: Collection[str]) -> str:
+        if not known:
+            return f"Unknown {what} '{code}': there are none yet."
+        suggestion = _closest(code, known)
+        hint = f"Did you mean '{suggestion}'?" if suggestion else f"Known {what}s: {_listing(known)}."
+        return f"Unknown {what} '{code}'. {hint}"
+
+
+def _analyse(text: str, programme_codes: Collection[str], area_codes: Collection[str] | None) -> tuple[CheckedRule, _Condition]:
+    checker = _Checker(text, programme_codes, area_codes)
+    condition = checker.condition(_parse(text).children[0])
+    rule = CheckedRule(text=text, facts=frozenset(checker.facts), programmes=frozenset(checker.programmes), areas=frozenset(checker.areas))
+    return rule, condition
+
+
+def check(text: str, *, programme_codes: Collection[str], area_codes: Collection[str] | None = None) -> CheckedRule:
+    """Check a rule without compiling it; raises RuleError. Area codes are only checked for their form when
+    `area_codes` is None."""
+    return _analyse(text, programme_codes, area_codes)[0]
+
+
+# --- Compiling to Q ----------------------------------------------------------------------------------
+
+_NEVER = Q(pk__in=[])  # matches no row (Django short-circuits it: no SQL at all, or dropped from an OR)
+# The negation of each comparison, which like the comparison itself is false for NULL (see the module doc).
+_COMPLEMENT = MappingProxyType({"==": "!=", "!=": "==", "<": ">=", ">=": "<", "<=": ">", ">": "<="})
+_LOOKUPS = MappingProxyType({"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"})
+
+
+def _column(fact: str) -> str:
+    """The column (or caller's annotation) behind a fact; age and the bool facts are compiled on their own."""
+    return {"sex": "sex", "desil": "hh_desil", "household_size": "hh_size", "house_condition": "hh_house_condition",
+            "birth_date": "birth_date"}[fact]
+
+
+def compile_rule(text: str, *, programme_codes: Collection[str], today: dt.date, receives: Callable[[str], Q],
+                 area_codes: Collection[str] | None = None) -> Q:
+    """Check a rule (raises RuleError) and compile it to a Q over residents' facts as of `today`.
+    `receives(code)` is the caller's Q for "currently receives programme `code`"."""
+    condition = _analyse(text, programme_codes, area_codes)[1]
+    return _compile(condition, negated=False, today=today, receives=receives)
+
+
+def _compile(node: _Condition, *, negated: bool, today: dt.date, receives: Callable[[str], Q]) -> Q:
+    """The Q of `node`, or of `not node` when `negated`: negations are pushed down to the facts."""
+
+    def sub(child: _Condition, flip: bool = False) -> Q:
+        return _compile(child, negated=negated != flip, today=today, receives=receives)
+
+    match node:
+        case _Not(operand):
+            return sub(operand, flip=True)
+        case _All(operands) | _Any(operands):
+            # De Morgan: not (a and b) = not a or not b. Folded left, as `a & b & c` would be.
+            combine = and_ if isinstance(node, _All) != negated else or_
+            return reduce(combine, (sub(o) for o in operands))
+        case _Receives(code):
+            return ~receives(code) if negated else receives(code)  # the caller's Q is never NULL (an EXISTS)
+        case _Area(code):
+            # A village code has 4 parts; a kecamatan (or kabupaten) is every village whose code extends it.
+            q = Q(village__code=code) if code.count(".") == 3 else Q(village__code__startswith=code + ".")
+            return ~q if negated else q  # village is never NULL
+        case _Flag(fact):
+            return _flag(fact, negated, today)
+        case _Compare(fact, op, value):
+            op = _COMPLEMENT[op] if negated else op
+            if fact == "age":
+                return _age(op, value, today)
+            if FACTS[fact].choices:
+                return _one_of(fact, (value,) if op == "==" else tuple(c for c in FACTS[fact].choices if c != value))
+            if op == "!=":  # as two ranges, which, unlike ~Q(x=v), are false for NULL
+                return Q(**{f"{_column(fact)}__lt": value}) | Q(**{f"{_column(fact)}__gt": value})
+            if op == "==":
+                return Q(**{_column(fact): value})
+            return Q(**{f"{_column(fact)}__{_LOOKUPS[op]}": value})
+        case _Member(fact, values):
+            if fact == "age":
+                within = reduce(or_, (_age("==", v, today) for v in values))
+                return ~within if negated else within  # birth_date is never NULL
+            if FACTS[fact].choices:
+                return _one_of(fact, tuple(c for c in FACTS[fact].choices if c not in values) if negated else values)
+            column = _column(fact)
+            if negated:  # known, and none of these
+                return Q(**{f"{column}__isnull": False}) & ~Q(**{f"{column}__in": list(values)})
+            return Q(**{f"{column}__in": list(values)})
+    raise AssertionError(f"unexpected condition {node!r}")  # pragma: no cover
+
+
+def _one_of(fact: str, values: tuple[str, ...]) -> Q:
+    """A text fact with a set of allowed values: `!=` and `not in` become the remaining allowed values,
+    which never match NULL (nor a value outside the choices)."""
+    column = _column(fact)
+    if not values:
+        return _NEVER
+    if len(values) == 1:
+        return Q(**{column: values[0]})
+    return Q(**{f"{column}__in": list(values)})
+
+
+def _flag(fact: str, negated: bool, today: dt.date) -> Q:
+    match fact:
+        case "lives_alone":  # hh_size == 1; its negation must not match an unknown (NULL) size
+            return Q(hh_size__lt=1) | Q(hh_size__gt=1) if negated else Q(hh_size=1)
+        case "disability":
+            return Q(disability="none") if negated else ~Q(disability="none")
+        case "severe_disability":
+            return Q(disability_severe=not negated)
+        case "pregnant":  # no due date is known: not pregnant
+            return Q(pregnancy_due_date__isnull=True) | Q(pregnancy_due_date__lt=today) if negated else Q(pregnancy_due_date__gte=today)
+        case "deceased":
+            return Q(date_of_death__isnull=negated)
+    raise AssertionError(f"unexpected flag {fact}")  # pragma: no cover
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone who is at least `years` old on `today`. On 29 February, the same day
+    of a common year does not exist: 28 February is the latest birth date that qualifies then."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def _age(op: str, years: int, today: dt.date) -> Q:
+    """Age as ranges of birth_date, never as a computed annotation, so that the birth_date index serves it.
+    age >= N <=> born on or before today minus N years; the rest follows with whole years: age > N is
+    age >= N + 1, age <= N is age < N + 1. Someone born on 29 February turns a year older on 1 March in
+    common years (as with the usual age arithmetic)."""
+
+    def at_least(n: int) -> Q:
+        return Q(birth_date__lte=_years_before(today, n))
+
+    def under(n: int) -> Q:
+        return Q(birth_date__gt=_years_before(today, n))
+
+    match op:
+        case ">=":
+            return at_least(years)
+        case ">":
+            return at_least(years + 1)
+        case "<":
+            return under(years)
+        case "<=":
+            return under(years + 1)
+        case "==":
+            return Q(birth_date__gt=_years_before(today, years + 1), birth_date__lte=_years_before(today, years))
+        case "!=":
+            return under(years) | at_least(years + 1)
+    raise AssertionError(f"unexpected operator {op}")  # pragma: no cover
