@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import xlsxwriter
 from django.contrib import messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
+from smartkampung.core.downloads import csv_response
 from smartkampung.core.errors import DomainError
 from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
@@ -92,11 +92,6 @@ def _run(run_id: int) -> TargetingRun:
     return run
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _filename(run, village: str, programme: str, ext: str) -> str:
     parts = ["temuan", f"run{run.pk}", village or "kabupaten", programme]
     return "-".join(p for p in parts if p) + f".{ext}"
@@ -107,16 +102,7 @@ def findings_csv(request, run_id: int):
     run = _run(run_id)
     village, programme = request.GET.get("village", ""), request.GET.get("programme", "")
     rows = selectors.findings_rows(actor=actor_from_request(request), run=run, village_code=village, programme_code=programme)
-    writer = csv.writer(_Echo())
-    lines = (writer.writerow(r) for r in _with_header(rows))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(run, village, programme, "csv")}"'
-    return response
-
-
-def _with_header(rows):
-    yield selectors.FINDING_COLUMNS
-    yield from rows
+    return csv_response(header=selectors.FINDING_COLUMNS, rows=rows, filename=_filename(run, village, programme, "csv"))
 
 
 @staff_page

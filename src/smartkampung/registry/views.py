@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
+from smartkampung.core.downloads import csv_response
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
@@ -64,24 +62,10 @@ def area_page(request, code: str):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @staff_page
 def village_export(request, village_code: str):
     rows = selectors.registry_export_rows(actor=actor_from_request(request), village_code=village_code)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(_lines(writer, list(selectors.EXPORT_COLUMNS), rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="penduduk-{village_code}.csv"'
-    return response
-
-
-def _lines(writer, header, rows):
-    yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    return csv_response(header=selectors.EXPORT_COLUMNS, rows=rows, filename=f"penduduk-{village_code}.csv")
 
 
 def _event_form(request, form_class, *, template: str, context: dict, apply, form_kwargs: dict | None = None):
