@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.db import connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
@@ -67,3 +69,7 @@ def health(request):
 from smartkampung.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", registry_router)
+
+# Each app's api.py holds one Router whose paths start with the app's own prefix (/cases/..., /cekbansos/...).
+for _app in ("programmes", "cases", "cekbansos", "linkage", "meals", "isolation", "publicservices", "market", "festival"):
+    api.add_router("/", import_module(f"smartkampung.{_app}.api").router)

@@ -43,7 +43,17 @@ INSTALLED_APPS = [
     "smartkampung.core",
     "smartkampung.registry",
     "smartkampung.programmes",
+    "smartkampung.cases",
+    "smartkampung.cekbansos",
+    "smartkampung.linkage",
+    "smartkampung.meals",
+    "smartkampung.isolation",
+    "smartkampung.publicservices",
+    "smartkampung.market",
+    "smartkampung.festival",
     "smartkampung.synth",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +104,17 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (long targeting runs, imports, linkage): Django's tasks API through the django-tasks
+# backport, kept in the database so no broker is needed; `smartkampung db_worker` runs them.
+# SMARTKAMPUNG_TASKS_IMMEDIATE=true runs each task at once in the caller (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if _env_bool("SMARTKAMPUNG_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.backend.DatabaseBackend",
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -9,7 +9,9 @@ from .api import api
 
 # The admin modules (see SimpleAdminConfig in settings): Django's users and groups, then ours.
 for _module in ("django.contrib.auth.admin", "smartkampung.core.admin", "smartkampung.registry.admin",
-                "smartkampung.programmes.admin", "smartkampung.synth.admin"):
+                "smartkampung.programmes.admin", "smartkampung.synth.admin",
+                *(f"smartkampung.{app}.admin" for app in ("cases", "cekbansos", "linkage", "meals", "isolation",
+                                                          "publicservices", "market", "festival"))):
     import_module(_module)
 
 urlpatterns = [
@@ -22,4 +24,8 @@ urlpatterns = [
     path("", include("smartkampung.registry.urls")),
     path("", include("smartkampung.programmes.urls")),
     path("", include("smartkampung.programmes.map_urls")),
+    # Each app's urls.py owns its own prefix: cases/ and open311/v2/, cekbansos/, linkage/, meals/,
+    # isolasi/, layanan/ and verify/, mall/, festival/.
+    *(path("", include(f"smartkampung.{app}.urls")) for app in ("cases", "cekbansos", "linkage", "meals", "isolation",
+                                                                "publicservices", "market", "festival")),
 ]

@@ -124,8 +124,10 @@ def test_every_text_has_an_english_translation():
 
     import smartkampung
 
-    po = (Path(smartkampung.__file__).parent / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
-    entries = po.split("\n\n")[1:]  # the first block is the header
+    # One catalogue for core, registry and programmes (smartkampung/locale) and one per newer app
+    # (smartkampung/<app>/locale); each must be complete and compiled.
+    catalogues = sorted(Path(smartkampung.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"))
+    assert len(catalogues) >= 9
 
     def translation_of(entry: str) -> str:
         # msgstr (or msgstr[n]) and its continuation lines, joined: long texts wrap over several lines
@@ -134,9 +136,14 @@ def test_every_text_has_an_english_translation():
         parts = [lines[start].split(" ", 1)[1]] + [line for line in lines[start + 1 :] if line.startswith('"')]
         return "".join(part.strip('"') for part in parts)
 
-    untranslated = [e for e in entries if "msgid" in e and not translation_of(e)]
-    assert untranslated == []
-    assert "#, fuzzy" not in po
+    for path in catalogues:
+        po = path.read_text(encoding="utf-8")
+        entries = po.split("\n\n")[1:]  # the first block is the header
+        untranslated = [e for e in entries if "msgid" in e and not translation_of(e)]
+        assert (path, untranslated) == (path, [])
+        assert "#, fuzzy" not in po, path
+        compiled = path.with_suffix(".mo")
+        assert compiled.exists() and compiled.stat().st_mtime >= path.stat().st_mtime - 1, f"{compiled} is missing or older than its .po"
 
 
 def test_operator_creates_a_household_adds_a_member_splits_and_reissues_a_kk(client_for, users, kemiren):

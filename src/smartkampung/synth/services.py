@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -35,6 +37,20 @@ TOKEN_FIELDS = ("person", "token", "village")
 TRUTH_FIELDS = ("run", "kind", "person_id", "other_person_id", "household_id", "enrolment_id", "detail")
 ENROLMENT_FIELDS = ("id", "programme", "person", "household", "listed_nik", "listed_name", "village", "start_date", "amount", "source", "source_ref", "created_at")
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
+# Apps with seed data of their own provide `smartkampung/<app>/synth.py` with
+#     seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]   (what it made, for the log)
+# run after the population, in this order (cases first: the others raise cases through it), inside the
+# same transaction, so a failed seed leaves nothing behind either.
+SEEDED_APPS = ("cases", "publicservices", "market", "festival", "isolation", "meals", "cekbansos", "linkage")
+
+
+def _app_seeders() -> list[tuple[str, Callable[..., dict]]]:
+    found = []
+    for app in SEEDED_APPS:
+        name = f"smartkampung.{app}.synth"
+        if find_spec(name) is not None:
+            found.append((app, import_module(name).seed))
+    return found
 
 
 def _area_rows() -> list[AreaRow]:
@@ -110,10 +126,11 @@ def synth_population(
                 if progress:
                     progress(len(batch.people))
         reset_sequences([Person, Household, Membership, NameToken, SynthTruth, Enrolment])
+        seeded = {app: seeder(actor=actor, seed=seed, as_of=as_of) for app, seeder in _app_seeders()}
         run.households = households
         run.seconds = round(time.monotonic() - started, 2)
         run.save(update_fields=["households", "seconds"])
-        audit_record(actor=actor, action="synth.run", obj=run, changes={"people": people, "seed": seed, "households": households, "as_of": as_of.isoformat()})
+        audit_record(actor=actor, action="synth.run", obj=run, changes={"people": people, "seed": seed, "households": households, "as_of": as_of.isoformat(), "seeded": seeded})
     if connection.vendor == "postgresql":
         # VACUUM sets the visibility map, so searches can answer from the indexes alone (index-only scans).
         with connection.cursor() as cursor:

@@ -1,0 +1,1 @@
+"""Admin for this app (imported by name from urls.py)."""

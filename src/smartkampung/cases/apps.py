@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "smartkampung.cases"
+    label = "cases"
+    verbose_name = "Pengaduan dan layanan kasus"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MarketConfig(AppConfig):
+    name = "smartkampung.market"
+    label = "market"
+    verbose_name = "Banyuwangi Mall"
