@@ -98,3 +98,28 @@ def test_audit_trail_in_admin_is_scoped(client_for, users, family, kemiren, jamb
     mine = AuditEvent.objects.filter(village=kemiren).values_list("pk", flat=True)
     assert all(f"/admin/core/auditevent/{pk}/change/" in listing for pk in mine)
     assert not any(f"/admin/core/auditevent/{pk}/change/" in listing for pk in theirs)
+
+
+def test_office_roles_at_regency_level_do_not_open_the_registry(client_for, db):
+    from django.contrib.auth import get_user_model
+
+    from smartkampung.core.models import Role
+    from smartkampung.core.scoping import area_scope, scoped
+    from smartkampung.registry.models import Person
+
+    for username, role in (("dinkop.umkm", Role.COOPERATIVES_OFFICE), ("dispar.festival", Role.TOURISM_OFFICE), ("petugas.mpp", Role.SERVICE_MALL_STAFF)):
+        user = get_user_model().objects.get(username=username)
+        scope = area_scope(user)
+        assert (scope.read_all, scope.write_all, scope.read_village_ids, scope.roles) == (False, False, frozenset(), frozenset({role}))
+        assert scoped(Person.objects.all(), user).count() == 0
+        person = Person.objects.order_by("pk").first()
+        assert client_for(user).get(f"/registry/people/{person.pk}/").status_code in (403, 404)
+
+
+def test_village_head_reads_only_the_own_village(db, kemiren):
+    from django.contrib.auth import get_user_model
+
+    from smartkampung.core.scoping import area_scope
+
+    scope = area_scope(get_user_model().objects.get(username="kades.kemiren"))
+    assert (scope.read_all, scope.write_all, scope.read_village_ids, scope.write_village_ids) == (False, False, frozenset({kemiren.id}), frozenset())

@@ -29,6 +29,10 @@ DEMO_LOGINS = (
     DemoLogin("operator.kemiren", Role.VILLAGE_OPERATOR, ("35.10.15.2004",), "Operator Desa Kemiren"),
     DemoLogin("puskesmas.sempu", Role.PUSKESMAS_STAFF, ("35.10.20",), "Petugas Puskesmas Sempu"),
     DemoLogin("bhabin.jambewangi", Role.BHABINKAMTIBMAS, ("35.10.20.2002",), "Bhabinkamtibmas Jambewangi"),
+    DemoLogin("kades.kemiren", Role.VILLAGE_HEAD, ("35.10.15.2004",), "Kepala Desa Kemiren"),
+    DemoLogin("dinkop.umkm", Role.COOPERATIVES_OFFICE, ("35.10",), "Dinas Koperasi dan UMKM"),
+    DemoLogin("dispar.festival", Role.TOURISM_OFFICE, ("35.10",), "Dinas Kebudayaan dan Pariwisata"),
+    DemoLogin("petugas.mpp", Role.SERVICE_MALL_STAFF, ("35.10",), "Petugas Mal Pelayanan Publik"),
 )
 
 

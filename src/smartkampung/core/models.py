@@ -57,10 +57,20 @@ class Role(models.TextChoices):
     DINSOS_ANALYST = "dinsos_analyst", "Analis Dinas Sosial"
     PUSKESMAS_STAFF = "puskesmas_staff", "Petugas Puskesmas"
     BHABINKAMTIBMAS = "bhabinkamtibmas", "Bhabinkamtibmas"
+    VILLAGE_HEAD = "village_head", "Kepala desa/lurah"
+    COOPERATIVES_OFFICE = "cooperatives_office", "Dinas Koperasi dan UMKM"
+    TOURISM_OFFICE = "tourism_office", "Dinas Kebudayaan dan Pariwisata"
+    SERVICE_MALL_STAFF = "service_mall_staff", "Petugas Mal Pelayanan Publik"
 
 
 # Roles that may change registry records (inside their areas); the others only read.
 REGISTRY_WRITE_ROLES = frozenset({Role.REGENCY_ADMIN, Role.KECAMATAN_STAFF, Role.VILLAGE_OPERATOR})
+# Roles that read residents' records in their areas. The offices of the mall, the festival and the service
+# mall work with their own data only: a role at regency level must not open the whole registry to them.
+REGISTRY_READ_ROLES = frozenset({
+    Role.REGENCY_ADMIN, Role.KECAMATAN_STAFF, Role.VILLAGE_OPERATOR, Role.DINSOS_ANALYST,
+    Role.PUSKESMAS_STAFF, Role.BHABINKAMTIBMAS, Role.VILLAGE_HEAD,
+})
 # The area kind each role is given at; a role row at another kind is refused by role_grant.
 ROLE_AREA_KINDS = {
     Role.REGENCY_ADMIN: {AreaKind.KABUPATEN},
@@ -69,6 +79,10 @@ ROLE_AREA_KINDS = {
     Role.VILLAGE_OPERATOR: set(VILLAGE_KINDS),
     Role.PUSKESMAS_STAFF: {AreaKind.KECAMATAN, *VILLAGE_KINDS},
     Role.BHABINKAMTIBMAS: set(VILLAGE_KINDS),
+    Role.VILLAGE_HEAD: set(VILLAGE_KINDS),
+    Role.COOPERATIVES_OFFICE: {AreaKind.KABUPATEN},
+    Role.TOURISM_OFFICE: {AreaKind.KABUPATEN},
+    Role.SERVICE_MALL_STAFF: {AreaKind.KABUPATEN},
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 
-from .models import REGISTRY_WRITE_ROLES, Area, AreaKind, Role, StaffRole
+from .models import REGISTRY_READ_ROLES, REGISTRY_WRITE_ROLES, Area, AreaKind, Role, StaffRole
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ def area_scope(user) -> AreaScope:
     roles: set[str] = set()
     for staff_role in StaffRole.objects.filter(user=user).select_related("area"):
         roles.add(staff_role.role)
+        if staff_role.role not in REGISTRY_READ_ROLES:
+            continue  # an office role: its app checks `roles`, the registry stays closed to it
         writes = staff_role.role in REGISTRY_WRITE_ROLES
         if staff_role.area.kind == AreaKind.KABUPATEN:
             read_all = True
