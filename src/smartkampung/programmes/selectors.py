@@ -76,7 +76,7 @@ def enrolments_of_household(*, user, household) -> list[Enrolment]:
 
     member_ids = Membership.objects.filter(household=household, end_date__isnull=True).values("person_id")
     qs = scoped(Enrolment.objects.filter(household=household), user) | scoped(Enrolment.objects.filter(person_id__in=member_ids), user)
-    return list(qs.select_related("programme", "person").order_by("-start_date", "programme__code"))
+    return list(qs.select_related("programme", "component", "person").order_by("-start_date", "programme__code"))
 
 
 def latest_run() -> TargetingRun | None:

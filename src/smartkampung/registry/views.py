@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
@@ -12,6 +13,7 @@ from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
+from smartkampung.programmes.selectors import enrolments_of_household, enrolments_of_person
 
 from . import selectors, services
 from .forms import BirthForm, DeathForm, HouseholdForm, KkReissueForm, MemberForm, MoveForm, SplitForm
@@ -42,14 +44,18 @@ def search(request):
 def person_page(request, person_id: int):
     record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
     can_write = area_scope(request.user).can_write_village(record.person.village_id) and not record.person.date_of_death
-    return render(request, "registry/person.html", {"record": record, "person": record.person, "can_write": can_write})
+    enrolments = enrolments_of_person(user=request.user, person=record.person)
+    return render(request, "registry/person.html", {"record": record, "person": record.person, "can_write": can_write,
+                                                    "enrolments": enrolments, "today": timezone.localdate()})
 
 
 @staff_page
 def household_page(request, household_id: int):
     record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
     can_write = area_scope(request.user).can_write_village(record.household.village_id) and not record.household.dissolved_on
-    return render(request, "registry/household.html", {"record": record, "household": record.household, "can_write": can_write})
+    enrolments = enrolments_of_household(user=request.user, household=record.household)
+    return render(request, "registry/household.html", {"record": record, "household": record.household, "can_write": can_write,
+                                                       "enrolments": enrolments, "today": timezone.localdate()})
 
 
 @staff_page
