@@ -113,7 +113,12 @@ def test_office_roles_at_regency_level_do_not_open_the_registry(client_for, db):
         assert (scope.read_all, scope.write_all, scope.read_village_ids, scope.roles) == (False, False, frozenset(), frozenset({role}))
         assert scoped(Person.objects.all(), user).count() == 0
         person = Person.objects.order_by("pk").first()
-        assert client_for(user).get(f"/registry/people/{person.pk}/").status_code in (403, 404)
+        client = client_for(user)
+        for url in (f"/registry/people/{person.pk}/", "/registry/?q=siti", "/targeting/", "/programmes/map/", "/programmes/dashboard/", "/areas/35.10/"):
+            response = client.get(url)
+            assert (url, response.status_code) == (url, 403)
+            assert "Peran Anda tidak membuka data penduduk." in response.content.decode()
+        assert client.get("/api/v1/people", {"q": "siti"}).status_code in (403, 404)
 
 
 def test_village_head_reads_only_the_own_village(db, kemiren):

@@ -31,7 +31,8 @@ class AreaScope:
 
     @property
     def is_staff(self) -> bool:
-        return self.read_all or bool(self.read_village_ids)
+        """Any role at all: office roles are staff of their own apps even though the registry is closed to them."""
+        return self.read_all or bool(self.read_village_ids) or bool(self.roles)
 
 
 NO_SCOPE = AreaScope(False, False, frozenset(), frozenset(), frozenset())

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 from .scoping import area_scope
@@ -18,10 +19,24 @@ def staff_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not area_scope(request.user).is_staff:
-            return render(request, "core/error.html", {"message": "Akun Anda belum memiliki peran di wilayah mana pun."}, status=403)
+            return render(request, "core/error.html", {"message": _("Akun Anda belum memiliki peran di wilayah mana pun.")}, status=403)
         try:
             return view(request, *args, **kwargs)
         except DomainError as error:
             return render(request, "core/error.html", {"message": error.message, "code": error.code}, status=error.http_status)
+
+    return wrapper
+
+
+def registry_page(view):
+    """A staff page over residents' data: only roles that read the registry (REGISTRY_READ_ROLES) open it."""
+
+    @staff_page
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        scope = area_scope(request.user)
+        if not (scope.read_all or scope.read_village_ids):
+            return render(request, "core/error.html", {"message": _("Peran Anda tidak membuka data penduduk.")}, status=403)
+        return view(request, *args, **kwargs)
 
     return wrapper

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
-from smartkampung.core.views import staff_page
+from smartkampung.core.views import registry_page
 
 from . import map_selectors as selectors
 
@@ -53,7 +53,7 @@ def _run_json(run) -> dict | None:
     return None if run is None else {"id": run.pk, "as_of": run.as_of.isoformat(), "finished_at": run.finished_at.isoformat() if run.finished_at else None}
 
 
-@staff_page
+@registry_page
 def map_page(request):
     run = selectors.run_choose(request.GET.get("run"))
     programmes = selectors.run_programmes(run)
@@ -89,7 +89,7 @@ def map_page(request):
     })
 
 
-@staff_page
+@registry_page
 @_json_errors
 def map_data(request):
     run = selectors.run_choose(request.GET.get("run"))
@@ -101,7 +101,7 @@ def map_data(request):
     })
 
 
-@staff_page
+@registry_page
 @_json_errors
 def map_households(request):
     bbox = selectors.bbox_parse(request.GET.get("bbox", ""))
@@ -113,7 +113,7 @@ def map_households(request):
     return JsonResponse({"households": points.rows, "truncated": points.truncated, "limit": selectors.HOUSEHOLD_LIMIT})
 
 
-@staff_page
+@registry_page
 def map_shapes(request):
     shapes = selectors.village_shapes(user=request.user)
     if shapes is None:
@@ -176,7 +176,7 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{number_format(100 * value, 1)} %"
 
 
-@staff_page
+@registry_page
 def dashboard_page(request):
     area = selectors.dashboard_area(user=request.user, code=request.GET.get("area", "").strip() or None)
     run = selectors.run_choose(request.GET.get("run"))

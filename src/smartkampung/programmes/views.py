@@ -14,7 +14,7 @@ from smartkampung.core.audit import actor_from_request
 from smartkampung.core.downloads import csv_response
 from smartkampung.core.errors import DomainError
 from smartkampung.core.scoping import area_scope, scoped_villages
-from smartkampung.core.views import staff_page
+from smartkampung.core.views import registry_page
 
 from . import rules, selectors, services
 from .models import FindingKind, Programme, RunProgrammeStat, TargetingRun
@@ -32,13 +32,13 @@ def _programme(code: str) -> Programme:
     return programme
 
 
-@staff_page
+@registry_page
 def catalogue(request):
     programmes = Programme.objects.prefetch_related("components", "excludes").order_by("-active", "code")
     return render(request, "programmes/catalogue.html", {"programmes": programmes, "can_edit": _is_analyst(request.user)})
 
 
-@staff_page
+@registry_page
 def rule_page(request, code: str):
     programme = _programme(code)
     text = request.POST.get("rule_text", programme.rule_text)
@@ -64,7 +64,7 @@ def rule_page(request, code: str):
     return render(request, "programmes/rule.html", context, status=400 if ("rule_error" in context or "domain_error" in context) else 200)
 
 
-@staff_page
+@registry_page
 def runs_page(request):
     if request.method == "POST":
         run = services.targeting_run(actor=actor_from_request(request))
@@ -74,7 +74,7 @@ def runs_page(request):
     return render(request, "programmes/runs.html", {"runs": runs, "can_run": _is_analyst(request.user)})
 
 
-@staff_page
+@registry_page
 def run_page(request, run_id: int):
     run = TargetingRun.objects.filter(pk=run_id).first()
     if run is None:
@@ -97,7 +97,7 @@ def _filename(run, village: str, programme: str, ext: str) -> str:
     return "-".join(p for p in parts if p) + f".{ext}"
 
 
-@staff_page
+@registry_page
 def findings_csv(request, run_id: int):
     run = _run(run_id)
     village, programme = request.GET.get("village", ""), request.GET.get("programme", "")
@@ -105,7 +105,7 @@ def findings_csv(request, run_id: int):
     return csv_response(header=selectors.FINDING_COLUMNS, rows=rows, filename=_filename(run, village, programme, "csv"))
 
 
-@staff_page
+@registry_page
 def findings_xlsx(request, run_id: int):
     run = _run(run_id)
     village, programme = request.GET.get("village", ""), request.GET.get("programme", "")

@@ -12,14 +12,14 @@ from smartkampung.core.downloads import csv_response
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
-from smartkampung.core.views import staff_page
+from smartkampung.core.views import registry_page
 from smartkampung.programmes.selectors import enrolments_of_household, enrolments_of_person
 
 from . import selectors, services
 from .forms import BirthForm, DeathForm, HouseholdForm, KkReissueForm, MemberForm, MoveForm, SplitForm
 
 
-@staff_page
+@registry_page
 def search(request):
     # The form posts, so that a NIK never lands in a URL (server logs, browser history); a village's
     # list is a plain link (?village=...).
@@ -40,7 +40,7 @@ def search(request):
     })
 
 
-@staff_page
+@registry_page
 def person_page(request, person_id: int):
     record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
     can_write = area_scope(request.user).can_write_village(record.person.village_id) and not record.person.date_of_death
@@ -49,7 +49,7 @@ def person_page(request, person_id: int):
                                                     "enrolments": enrolments, "today": timezone.localdate()})
 
 
-@staff_page
+@registry_page
 def household_page(request, household_id: int):
     record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
     can_write = area_scope(request.user).can_write_village(record.household.village_id) and not record.household.dissolved_on
@@ -58,7 +58,7 @@ def household_page(request, household_id: int):
                                                        "enrolments": enrolments, "today": timezone.localdate()})
 
 
-@staff_page
+@registry_page
 def area_page(request, code: str):
     summary = selectors.area_summary(user=request.user, code=code)
     return render(request, "registry/area.html", {
@@ -68,7 +68,7 @@ def area_page(request, code: str):
     })
 
 
-@staff_page
+@registry_page
 def village_export(request, village_code: str):
     rows = selectors.registry_export_rows(actor=actor_from_request(request), village_code=village_code)
     return csv_response(header=selectors.EXPORT_COLUMNS, rows=rows, filename=f"penduduk-{village_code}.csv")
@@ -87,7 +87,7 @@ def _event_form(request, form_class, *, template: str, context: dict, apply, for
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
-@staff_page
+@registry_page
 def birth_page(request, household_id: int):
     record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
 
@@ -100,7 +100,7 @@ def birth_page(request, household_id: int):
                        context={"title": _("Catat kelahiran"), "subject": f"KK {record.household.kk_number}"})
 
 
-@staff_page
+@registry_page
 def death_page(request, person_id: int):
     record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
 
@@ -113,7 +113,7 @@ def death_page(request, person_id: int):
                        context={"title": _("Catat kematian"), "subject": record.person.name})
 
 
-@staff_page
+@registry_page
 def move_page(request, person_id: int):
     record = selectors.person_open(actor=actor_from_request(request), person_id=person_id)
 
@@ -128,7 +128,7 @@ def move_page(request, person_id: int):
                        context={"title": _("Catat pindah"), "subject": record.person.name})
 
 
-@staff_page
+@registry_page
 def household_new_page(request):
     villages = selectors.writable_villages(user=request.user)
 
@@ -142,7 +142,7 @@ def household_new_page(request):
                        context={"title": _("Tambah KK baru"), "subject": ""})
 
 
-@staff_page
+@registry_page
 def member_new_page(request, household_id: int):
     record = selectors.household_open(actor=actor_from_request(request), household_id=household_id)
 
@@ -161,7 +161,7 @@ def _household_and_members(request, household_id: int):
     return record, {str(m.person_id): m.person for m in record.members}
 
 
-@staff_page
+@registry_page
 def split_page(request, household_id: int):
     record, by_id = _household_and_members(request, household_id)
 
@@ -177,7 +177,7 @@ def split_page(request, household_id: int):
                        context={"title": _("Pisah KK"), "subject": f"KK {record.household.kk_number}"})
 
 
-@staff_page
+@registry_page
 def kk_reissue_page(request, household_id: int):
     record, by_id = _household_and_members(request, household_id)
 
