@@ -180,17 +180,37 @@ class FindingKind(models.TextChoices):
     UNKNOWN_NIK = "unknown_nik", _("NIK tidak dikenal")
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    DONE = "done", _("Selesai")
+    FAILED = "failed", _("Gagal")
+
+
 class TargetingRun(models.Model):
+    """One run over the whole registry. A run is queued (from the web, for the task worker) or started at
+    once (the `target` command); it works step by step, one committed step per programme, so its progress
+    is visible to the page polling it; only a "done" run's findings are ever shown."""
+
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     as_of = models.DateField()
-    status = models.CharField(max_length=10, default="running")  # running, done, failed
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
+    codes = models.JSONField(default=list, blank=True)  # the programmes asked for; empty = every targeted programme
+    step = models.CharField(max_length=30, blank=True)  # "facts" or the programme being worked on
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last sign of life of the process doing the run
+    # 1 while queued or running, NULL after: the unique constraint lets the database, not a lock in one
+    # process, guarantee that two runs never rebuild the facts snapshot at the same time.
+    active_slot = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["active_slot"], name="targetingrun_one_active")]
 
     def __str__(self) -> str:
         return f"Run {self.pk} ({self.as_of}, {self.status})"

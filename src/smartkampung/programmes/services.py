@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from .models import (
     ProgrammeQuota,
     RuleVersion,
     RunProgrammeStat,
+    RunStatus,
     RunVillageStat,
     Source,
     TargetingFinding,
@@ -289,40 +290,105 @@ def _village_stats(*, run, programme, active, eligible) -> None:
     RunVillageStat.objects.bulk_create(rows.values(), batch_size=500)
 
 
-def targeting_run(*, actor: Actor, as_of: dt.date | None = None, codes: list[str] | None = None,
-                  progress: Callable[[str], None] | None = None) -> TargetingRun:
-    """Run every active programme's rule over the whole registry and record each kind of error.
+# A queued or running run whose process has given no sign of life for this long has died (or no task
+# worker is running); the next request marks it failed instead of waiting on it for ever.
+STALE_AFTER = dt.timedelta(minutes=10)
 
-    One transaction: a run that fails leaves nothing behind but its failed status row; runs queue
-    behind each other (the programme rows are locked) so two never rebuild the facts snapshot at once.
-    """
-    _require_analyst(actor)
-    as_of = as_of or timezone.localdate()
+
+def _targeted_programmes(codes: list[str] | None):
     programmes = Programme.objects.filter(active=True).exclude(rule_text="").order_by("code")
     if codes:
         unknown = sorted(set(codes) - set(Programme.objects.values_list("code", flat=True)))
         if unknown:
             raise DomainError("not_found", f"Unknown programme {', '.join(unknown)}.", field="programme")
         programmes = programmes.filter(code__in=codes)
-    started = time.monotonic()
-    run = TargetingRun.objects.create(as_of=as_of, started_by=actor.user_or_none)
+    return programmes
+
+
+def _run_discard(run_id: int, error: str) -> None:
+    """A failed run keeps its status row and reason, and nothing else: no half list is ever shown."""
+    with transaction.atomic():
+        TargetingFinding.objects.filter(run_id=run_id).delete()
+        RunVillageStat.objects.filter(run_id=run_id).delete()
+        RunProgrammeStat.objects.filter(run_id=run_id).delete()
+        TargetingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now(), active_slot=None, step="")
+
+
+def _stale_runs_fail() -> None:
+    for run in TargetingRun.objects.filter(active_slot__isnull=False, heartbeat_at__lt=timezone.now() - STALE_AFTER):
+        reason = ("No task worker picked the run up: is `smartkampung db_worker` (or `smartkampung serve`) running?"
+                  if run.status == RunStatus.QUEUED else "The process running it stopped.")
+        _run_discard(run.pk, reason)
+
+
+def _run_claim(*, actor: Actor, as_of: dt.date | None, codes: list[str] | None, status: str) -> TargetingRun:
+    _require_analyst(actor)
+    programmes = _targeted_programmes(codes)
+    _stale_runs_fail()
     try:
         with transaction.atomic():
-            list(Programme.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
-            if progress:
-                progress("facts")
+            run = TargetingRun.objects.create(
+                as_of=as_of or timezone.localdate(), started_by=actor.user_or_none, status=status, codes=sorted(codes or []),
+                active_slot=1, heartbeat_at=timezone.now(), steps_total=programmes.count() + 1,
+            )
+            audit_record(actor=actor, action="targeting.request", obj=run, changes={"as_of": run.as_of.isoformat(), "programmes": run.codes})
+    except IntegrityError:
+        active = TargetingRun.objects.filter(active_slot__isnull=False).first()
+        raise DomainError("conflict", f"Targeting run {active.pk if active else ''} is already {active.get_status_display().lower() if active else 'running'}; "
+                          "wait for it to finish.", field="run") from None
+    return run
+
+
+def targeting_run_queue(*, actor: Actor, as_of: dt.date | None = None, codes: list[str] | None = None) -> TargetingRun:
+    """Queue a run for the task worker (the analysts' button): the page follows its progress."""
+    from .tasks import targeting_run_task
+
+    run = _run_claim(actor=actor, as_of=as_of, codes=codes, status=RunStatus.QUEUED)
+    targeting_run_task.enqueue(run_id=run.pk)
+    return TargetingRun.objects.get(pk=run.pk)
+
+
+def targeting_run(*, actor: Actor, as_of: dt.date | None = None, codes: list[str] | None = None,
+                  progress: Callable[[str], None] | None = None) -> TargetingRun:
+    """Run every active programme's rule over the whole registry now, in this process (`smartkampung target`)."""
+    run = _run_claim(actor=actor, as_of=as_of, codes=codes, status=RunStatus.RUNNING)
+    return targeting_run_execute(run_id=run.pk, progress=progress)
+
+
+def _run_step(run: TargetingRun, *, step: str, done: int) -> None:
+    TargetingRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, step=step, steps_done=done, heartbeat_at=timezone.now())
+
+
+def targeting_run_execute(*, run_id: int, progress: Callable[[str], None] | None = None) -> TargetingRun:
+    """Do a claimed run: the facts snapshot, then one committed step per programme (so the progress shows),
+    then the run is marked done. Any failure discards what the run wrote."""
+    run = TargetingRun.objects.get(pk=run_id)
+    if run.status not in (RunStatus.QUEUED, RunStatus.RUNNING) or run.active_slot is None:
+        return run  # delivered twice, or discarded as stale meanwhile: nothing to do
+    started = time.monotonic()
+    programmes = list(_targeted_programmes(run.codes))
+    try:
+        _run_step(run, step="facts", done=0)
+        if progress:
+            progress("facts")
+        with transaction.atomic():
             person_facts_refresh()
-            receives = receives_factory(as_of=as_of)
-            for programme in programmes:
-                if progress:
-                    progress(programme.code)
-                _target_programme(run=run, programme=programme, as_of=as_of, receives=receives)
-            run.status = "done"
+        receives = receives_factory(as_of=run.as_of)
+        for number, programme in enumerate(programmes, start=1):
+            _run_step(run, step=programme.code, done=number)
+            if progress:
+                progress(programme.code)
+            with transaction.atomic():
+                _target_programme(run=run, programme=programme, as_of=run.as_of, receives=receives)
+        with transaction.atomic():
+            run.status = RunStatus.DONE
             run.finished_at = timezone.now()
             run.seconds = round(time.monotonic() - started, 2)
-            run.save(update_fields=["status", "finished_at", "seconds"])
-            audit_record(actor=actor, action="targeting.run", obj=run, changes={"as_of": as_of.isoformat(), "programmes": [p.code for p in programmes]})
+            run.step, run.steps_done, run.active_slot = "", len(programmes) + 1, None
+            run.save(update_fields=["status", "finished_at", "seconds", "step", "steps_done", "active_slot"])
+            audit_record(actor=Actor.system("targeting"), action="targeting.run", obj=run,
+                         changes={"as_of": run.as_of.isoformat(), "programmes": [p.code for p in programmes], "seconds": run.seconds})
     except Exception as error:
-        TargetingRun.objects.filter(pk=run.pk).update(status="failed", error=str(error)[:2000], finished_at=timezone.now())
+        _run_discard(run.pk, str(error) or type(error).__name__)
         raise
     return run

@@ -6,7 +6,7 @@ import io
 
 import xlsxwriter
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -67,8 +67,8 @@ def rule_page(request, code: str):
 @registry_page
 def runs_page(request):
     if request.method == "POST":
-        run = services.targeting_run(actor=actor_from_request(request))
-        messages.success(request, _("Penargetan selesai dalam %(s).1f detik.") % {"s": run.seconds})
+        run = services.targeting_run_queue(actor=actor_from_request(request))
+        messages.success(request, _("Penargetan #%(id)s dimulai; halaman ini menampilkan kemajuannya.") % {"id": run.pk})
         return redirect("programmes:run", run_id=run.pk)
     runs = TargetingRun.objects.order_by("-started_at")[:30]
     return render(request, "programmes/runs.html", {"runs": runs, "can_run": _is_analyst(request.user)})
@@ -83,6 +83,15 @@ def run_page(request, run_id: int):
     villages = scoped_villages(request.user).select_related("parent").order_by("parent__name", "name")
     return render(request, "programmes/run.html", {"run": run, "stats": stats, "villages": villages, "kinds": FindingKind.choices,
                                                    "regency_wide": area_scope(request.user).read_all})
+
+
+@registry_page
+def run_status(request, run_id: int):
+    run = TargetingRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise DomainError("not_found", f"No run {run_id}.")
+    return JsonResponse({"id": run.pk, "status": run.status, "status_label": run.get_status_display(), "step": run.step,
+                         "steps_done": run.steps_done, "steps_total": run.steps_total, "seconds": run.seconds, "error": run.error})
 
 
 def _run(run_id: int) -> TargetingRun:
