@@ -91,9 +91,9 @@ def programme_trend(*, programme: Programme, runs: int = 12) -> list[RunProgramm
 FINDING_COLUMNS = ("run", "programme", "kind", "village_code", "village", "nik", "name", "kk_number", "enrolment_id", "listed_nik")
 
 
-def findings_rows(*, actor: Actor, run: TargetingRun, village_code: str = "", programme_code: str = "") -> Iterator[tuple]:
-    """A run's findings as rows for CSV/XLSX: one village (any staff member with that village) or, for
-    regency-wide staff, every village. Scoped like the registry, and the download is audited."""
+def findings_scoped(*, actor: Actor, run: TargetingRun, village_code: str = "", programme_code: str = ""):
+    """A run's findings for one village (any staff member with that village) or, for regency-wide staff,
+    every village. Scoped like the registry; the read is audited."""
     scope = area_scope(actor.user)
     findings = scoped(TargetingFinding.objects.filter(run=run), actor.user)
     village = None
@@ -107,13 +107,17 @@ def findings_rows(*, actor: Actor, run: TargetingRun, village_code: str = "", pr
     if programme_code:
         findings = findings.filter(programme__code=programme_code)
     audit_record(actor=actor, action="findings.export", obj=run, village=village, changes={"village": village_code, "programme": programme_code})
-    return _finding_rows(run, findings)
+    return findings.select_related("programme", "village", "person", "household").order_by("village__code", "programme__code", "kind", "id")
+
+
+def findings_rows(*, actor: Actor, run: TargetingRun, village_code: str = "", programme_code: str = "") -> Iterator[tuple]:
+    """The same findings as rows for CSV/XLSX."""
+    return _finding_rows(run, findings_scoped(actor=actor, run=run, village_code=village_code, programme_code=programme_code))
 
 
 def _finding_rows(run, findings) -> Iterator[tuple]:
     kinds = dict(FindingKind.choices)
-    rows = findings.select_related("programme", "village", "person", "household").order_by("village__code", "programme__code", "kind", "id")
-    for f in rows.iterator(chunk_size=2000):
+    for f in findings.iterator(chunk_size=2000):
         yield (
             run.pk, f.programme.code, str(kinds[f.kind]), f.village.code if f.village else "", f.village.name if f.village else "",
             f.person.nik if f.person else "", f.person.name if f.person else "", f.household.kk_number if f.household else "",
