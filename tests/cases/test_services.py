@@ -173,7 +173,7 @@ def test_the_team_works_a_case_and_every_step_is_on_the_timeline(jambewangi, use
     assert (case.state, visit.outcome, visit.follow_up) == ("resolved", "treated_at_home", "Kontrol seminggu lagi")
     timeline = list(case.events.values_list("kind", "state_before", "state_after", "public"))
     # the note is not public: CHIPs cases are confidential (health data)
-    assert timeline == [("created", "", "new", True), ("acknowledged", "new", "acknowledged", True), ("note", "", "", False),
+    assert timeline == [("created", "", "new", True), ("acknowledged", "new", "acknowledged", True), ("note", "acknowledged", "acknowledged", False),
                         ("visit", "acknowledged", "in_progress", False), ("resolved", "in_progress", "resolved", True)]
 
 

@@ -442,7 +442,8 @@ def case_note_add(*, actor: Actor, case: Case, note: str, public: bool = False) 
     if not note:
         raise DomainError("invalid", "Write the note.", field="note")
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-    event = _event(case, actor=actor, kind=EventKind.NOTE, note=note, public=public and not case.confidential, team=case.team)
+    event = _event(case, actor=actor, kind=EventKind.NOTE, note=note, public=public and not case.confidential, team=case.team,
+                   before=case.state, after=case.state)
     audit_record(actor=actor, action="case.note", obj=case, village=case.village_id, changes={"public": event.public})
     return event
 
@@ -472,7 +473,7 @@ def case_visit_record(*, actor: Actor, case: Case, visited_on: dt.date, visitors
         _set_state(case, "in_progress", actor=actor, kind=EventKind.VISIT, note=note, public=False, acknowledged_at=case.acknowledged_at or timezone.now())
     else:
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-        _event(case, actor=actor, kind=EventKind.VISIT, note=note, team=case.team)
+        _event(case, actor=actor, kind=EventKind.VISIT, note=note, team=case.team, before=case.state, after=case.state)
     audit_record(actor=actor, action="case.visit", obj=case, village=case.village_id, changes={"visit": visit.pk, "outcome": outcome})
     return visit
 
