@@ -124,7 +124,7 @@ def test_facts_and_functions_are_described():
                           "pregnant", "house_condition", "deceased", "birth_date"}
     assert {f.type for f in FACTS.values()} == {"int", "str", "bool", "date"}
     assert FACTS["house_condition"].choices == ("layak", "kurang_layak", "tidak_layak")
-    assert all(f.description for f in FACTS.values()) and set(FUNCTIONS) == {"receives", "area"}
+    assert all(f.description for f in FACTS.values()) and set(FUNCTIONS) == {"receives", "area", "affected"}
     with pytest.raises(TypeError):
         FACTS["income"] = FACTS["age"]  # read-only
 
@@ -162,7 +162,7 @@ ERRORS = [
     ("area()", 'area() takes an area code in quotes, e.g. area("35.10.15") (got 0 arguments).', 0, 4, 1, 1),
     ("area('3510')", "'3510' is not an area code: write a village (\"35.10.15.2004\"), a kecamatan (\"35.10.15\") "
                      "or the kabupaten (\"35.10\").", 5, 11, 1, 6),
-    ("umur('x')", "Unknown function 'umur'. The functions are: receives, area.", 0, 4, 1, 1),
+    ("umur('x')", "Unknown function 'umur'. The functions are: receives, area, affected.", 0, 4, 1, 1),
     ("birth_date < 2000", "Cannot compare 'birth_date' (a date) with a number. Write dates as YYYY-MM-DD without quotes, "
                           "e.g. 2000-01-31.", 13, 17, 1, 14),
     ("age >= 1960-01-01", "Cannot compare 'age' (a number) with a date. To compare with a date, use 'birth_date'.",

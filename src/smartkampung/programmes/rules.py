@@ -37,6 +37,8 @@ from django.db.models import Q
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from smartkampung.isolation.sectors import AFFECTED_SECTORS  # plain constants, no models
+
 __all__ = ["FACTS", "FUNCTIONS", "CheckedRule", "Fact", "Function", "RuleError", "check", "compile_rule"]
 
 
@@ -125,6 +127,9 @@ FUNCTIONS: MappingProxyType[str, Function] = MappingProxyType({
                  'Sedang menerima program dengan kode ini, mis. receives("PKH").'),
         Function("area", "an area code", 'area("35.10.15")',
                  'Tinggal di wilayah ini: desa/kelurahan ("35.10.15.2004"), kecamatan ("35.10.15") atau kabupaten ("35.10").'),
+        Function("affected", "an affected-resident sector code (or nothing)", 'affected("tourism")',
+                 'Tercatat sebagai warga terdampak krisis di sektor ini: "laid_off" (korban PHK), "informal" (usaha informal '
+                 'bangkrut) atau "tourism" (pekerja pariwisata); affected() tanpa kode: sektor apa pun.'),
     )
 })
 
@@ -321,6 +326,11 @@ class _Area:
 
 
 @dataclass(frozen=True)
+class _Affected:
+    sector: str | None  # None: any sector
+
+
+@dataclass(frozen=True)
 class _Not:
     operand: _Condition
 
@@ -335,7 +345,7 @@ class _Any:
     operands: tuple[_Condition, ...]
 
 
-_Condition = _Compare | _Member | _Flag | _Receives | _Area | _Not | _All | _Any
+_Condition = _Compare | _Member | _Flag | _Receives | _Area | _Affected | _Not | _All | _Any
 
 
 @dataclass(frozen=True)
@@ -566,6 +576,8 @@ class _Checker:
             hint = f"Did you mean '{suggestion}'?" if suggestion else f"The functions are: {', '.join(FUNCTIONS)}."
             raise self.error(f"Unknown function '{name}'. {hint}", name)
         usage = f"{function.name}() takes {function.argument} in quotes, e.g. {function.example}"
+        if function.name == "affected":
+            return self.affected(usage, name, args)
         if len(args) != 1:
             raise self.error(f"{usage} (got {len(args)} arguments).", args[1] if args else name)
         arg = args[0]
@@ -585,6 +597,18 @@ class _Checker:
             raise self.error(self.unknown("area", code, same_level or self.area_codes), arg)
         self.areas.add(code)
         return _Area(code)
+
+    def affected(self, usage: str, name: Token, args: list[Tree]) -> _Affected:
+        if not args:
+            return _Affected(None)
+        if len(args) != 1:
+            raise self.error(f"{usage} (got {len(args)} arguments).", args[1])
+        if args[0].data != "string":
+            raise self.error(usage, args[0])
+        code = args[0].children[0][1:-1]
+        if code not in AFFECTED_SECTORS:
+            raise self.error(self.unknown("sector", code, AFFECTED_SECTORS), args[0])
+        return _Affected(code)
 
     @staticmethod
     def unknown(what: str, code: str, known: Collection[str]) -> str:
@@ -623,18 +647,25 @@ def _column(fact: str) -> str:
 
 
 def compile_rule(text: str, *, programme_codes: Collection[str], today: dt.date, receives: Callable[[str], Q],
-                 area_codes: Collection[str] | None = None) -> Q:
+                 area_codes: Collection[str] | None = None, affected: Callable[[str | None], Q] | None = None) -> Q:
     """Check a rule (raises RuleError) and compile it to a Q over residents' facts as of `today`.
-    `receives(code)` is the caller's Q for "currently receives programme `code`"."""
+    `receives(code)` is the caller's Q for "currently receives programme `code`"; `affected(sector)` (sector
+    None = any) for "recorded as affected"; by default the isolation app's, over PersonFacts.person_id."""
     condition = _analyse(text, programme_codes, area_codes)[1]
-    return _compile(condition, negated=False, today=today, receives=receives)
+    if affected is None:
+        def affected(sector: str | None) -> Q:
+            from smartkampung.isolation.selectors import affected_factory  # the app that keeps the records
+
+            return affected_factory(as_of=today)(sector)
+    return _compile(condition, negated=False, today=today, receives=receives, affected=affected)
 
 
-def _compile(node: _Condition, *, negated: bool, today: dt.date, receives: Callable[[str], Q]) -> Q:
+def _compile(node: _Condition, *, negated: bool, today: dt.date, receives: Callable[[str], Q],
+             affected: Callable[[str | None], Q]) -> Q:
     """The Q of `node`, or of `not node` when `negated`: negations are pushed down to the facts."""
 
     def sub(child: _Condition, flip: bool = False) -> Q:
-        return _compile(child, negated=negated != flip, today=today, receives=receives)
+        return _compile(child, negated=negated != flip, today=today, receives=receives, affected=affected)
 
     match node:
         case _Not(operand):
@@ -645,6 +676,8 @@ def _compile(node: _Condition, *, negated: bool, today: dt.date, receives: Calla
             return reduce(combine, (sub(o) for o in operands))
         case _Receives(code):
             return ~receives(code) if negated else receives(code)  # the caller's Q is never NULL (an EXISTS)
+        case _Affected(sector):
+            return ~affected(sector) if negated else affected(sector)  # an EXISTS too
         case _Area(code):
             # A village code has 4 parts; a kecamatan (or kabupaten) is every village whose code extends it.
             q = Q(village__code=code) if code.count(".") == 3 else Q(village__code__startswith=code + ".")
