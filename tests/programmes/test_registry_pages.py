@@ -51,3 +51,15 @@ def test_a_resident_without_programmes_says_so_and_other_villages_stay_closed(us
     assert 'data-testid="no-enrolments"' in page
     assert operator.get(f"/registry/people/{head.pk}/").status_code == 404
     assert operator.get(f"/registry/households/{household.pk}/").status_code == 404
+
+
+def test_programme_pages_speak_english_after_the_switch(users, client_for, family, kemiren):
+    household, head, wife, child = family(kemiren)
+    enrolment_create(actor=actor(users["admin"]), programme=Programme.objects.get(code="PBI_JKN"), person=wife, start_date=dt.date(2024, 7, 1), source="agency_list")
+    client = client_for(users["analyst"])
+    client.cookies["django_language"] = "en"
+    rule = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 4 and umur > 5", "action": "preview"}).content.decode()
+    assert "Eligibility rule" in rule and "Line 1, column 16" in rule and "Aturan kelayakan" not in rule
+    assert "Run targeting" in client.get("/targeting/").content.decode()
+    person = client.get(f"/registry/people/{wife.pk}/").content.decode()
+    assert "Assistance received" in person and "Agency list" in person and "per month" in person
