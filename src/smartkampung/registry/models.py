@@ -35,6 +35,9 @@ class Person(models.Model):
     # never shown publicly); eligibility rules read it as "pregnant".
     pregnancy_due_date = models.DateField(null=True, blank=True)
     village = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="residents")
+    # Set when review found this record to be a second record of another resident (services.person_merge):
+    # the record and its history stay, its enrolments move to the kept person.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +155,7 @@ class LifeEventKind(models.TextChoices):
     HOUSEHOLD_SPLIT = "household_split", "Pisah KK"
     KK_REISSUED = "kk_reissued", "KK diterbitkan ulang"
     CORRECTED = "corrected", "Perbaikan data"
+    MERGED = "merged", "Data ganda digabung"
 
 
 class LifeEvent(models.Model):

@@ -135,3 +135,41 @@ def _canonical(word: str) -> str:
     for old, new in _OLD_SPELLINGS:
         word = word.replace(old, new)
     return _VARIANTS.get(word, word)
+
+
+# --- record linkage ----------------------------------------------------------------------------------
+# Matching an agency list against the registry may be looser than the search index: both sides go
+# through the same rules, and Splink weighs the name together with the birth date, NIK, KK and address,
+# so a merged spelling can only add evidence, never decide a link alone. These rules are NOT used by
+# name_key()/name_tokens(): in a search box a lone "M" may be any name.
+_MATCH_VARIANTS: dict[str, str] = {
+    "NURUL": "NUR",  # "Nurul Hidayah" / "Nur Hidayah": the Arabic article glued on
+    "NURUN": "NUR",
+    "AKHMAD": "AHMAD",
+    "AHMED": "AHMAD",
+    "SITY": "SITI",
+}
+
+
+def match_tokens(name: str) -> list[str]:
+    """Canonical tokens for record linkage: name_tokens() plus looser merges.
+
+    "M. Yusuf" -> ["MUHAMMAD", "YUSUF"]; "Nurul Hidayah" -> ["NUR", "HIDAYAH"]; "Choiri" -> ["KHOIRI"].
+    """
+    tokens = name_tokens(name)
+    out: list[str] = []
+    for index, token in enumerate(tokens):
+        if index == 0 and token == "M" and len(tokens) > 1:
+            token = "MUHAMMAD"  # a leading "M." before another word is Muhammad in Javanese lists
+        # CH for the Arabic kha anywhere (Chusnul, Cholifah): both sides are rewritten alike, so a
+        # CHANDRA on both sides still agrees.
+        token = token.replace("CH", "KH")
+        token = _MATCH_VARIANTS.get(token, token)
+        if token not in out:
+            out.append(token)
+    return out
+
+
+def match_key(name: str) -> str:
+    """The canonical full name for record linkage (see match_tokens)."""
+    return " ".join(match_tokens(name))

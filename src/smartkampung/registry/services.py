@@ -514,3 +514,35 @@ def household_update(*, actor: Actor, household: Household, **changes) -> Househ
     household.save()
     audit_record(actor=actor, action="household.update", obj=household, village=household.village, changes=diff)
     return household
+
+
+@transaction.atomic
+def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Record that `duplicate` is a second record of `keep` (found by linkage review).
+
+    Nothing is deleted: the duplicate keeps its NIK, its life events and its past memberships; its current
+    membership ends today so households count the resident once, and `merged_into` points to the kept
+    record. Moving enrolments is the caller's part (linkage moves them through its own service).
+    """
+    if keep.pk == duplicate.pk:
+        raise DomainError("invalid", "A record cannot be merged into itself.", field="duplicate")
+    first, second = sorted((keep.pk, duplicate.pk))
+    locked = {p.pk: p for p in Person.objects.select_for_update().select_related("village").filter(pk__in=(first, second))}
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    _require_write(actor, keep.village)
+    _require_write(actor, duplicate.village)
+    for person, field in ((keep, "keep"), (duplicate, "duplicate")):
+        if person.merged_into_id is not None:
+            raise DomainError("conflict", f"{person.name} ({person.nik}) was already merged into another record.", field=field)
+    on = _today()
+    membership = _current_membership(duplicate)
+    household = _leave(membership, on=max(on, membership.start_date)) if membership else None
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    reason = (reason or "").strip()[:300]
+    _event(actor=actor, kind=LifeEventKind.MERGED, on=on, village=duplicate.village, person=duplicate, household=household,
+           merged_into=keep.pk, merged_into_nik=keep.nik, reason=reason)
+    _event(actor=actor, kind=LifeEventKind.MERGED, on=on, village=keep.village, person=keep, merged_from=duplicate.pk, merged_from_nik=duplicate.nik, reason=reason)
+    audit_record(actor=actor, action="person.merge", obj=duplicate, village=duplicate.village,
+                 changes={"merged_into": keep.pk, "keep_nik": keep.nik, "duplicate_nik": duplicate.nik, "reason": reason})
+    return keep

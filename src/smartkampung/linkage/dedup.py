@@ -1,0 +1,127 @@
+"""Duplicates inside one list on its own (`smartkampung dedup`): no database, the same model as linking.
+
+The first column (or `--id COL`) is the record id. Output: every record id with a cluster id (records in
+one cluster are one person; a record alone is its own cluster), and optionally the scored pairs with
+their match probability.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from smartkampung.core.errors import DomainError
+
+from . import matching, reading
+from .cleaning import parse_date, parse_sex, village_key
+
+PAIRS_AT = 0.5  # scored pairs written to --pairs from this probability up
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    records: int
+    clusters: int
+    records_in_clusters: int  # records that share their cluster with at least one other
+    pairs: int
+    seconds: float
+
+
+def _records(path: Path, *, id_column: str | None, overrides: dict[str, str], today: dt.date):
+    fmt = reading.file_format(path)
+    header, total, rows = reading.open_rows(path, fmt)
+    mapping = reading.column_map(header, overrides)
+    if id_column:
+        keys = [h.strip() for h in header]
+        if id_column not in keys:
+            raise DomainError("invalid", f"--id {id_column}: the file has no column {id_column!r}.", field="id")
+        id_index = keys.index(id_column)
+    else:
+        id_index = 0
+    seen: set[str] = set()
+
+    def get(row, field):
+        index = mapping.get(field)
+        return reading.cell(row[index]) if index is not None and index < len(row) else ""
+
+    def records():
+        for number, row in enumerate(rows, start=2):
+            if not any(reading.cell(v) for v in row):
+                continue
+            record_id = reading.cell(row[id_index]) if id_index < len(row) else ""
+            if not record_id:
+                raise DomainError("invalid", f"Row {number}: the record id ({header[id_index]}) is empty.", field="id")
+            if record_id in seen:
+                raise DomainError("invalid", f"Row {number}: record id {record_id!r} appears twice; ids must be unique (--id COL).", field="id")
+            seen.add(record_id)
+            born, _ = parse_date(get(row, "birth_date"), today=today)
+            sex, _ = parse_sex(get(row, "sex"))
+            village, kecamatan = village_key(get(row, "village")), village_key(get(row, "kecamatan"))
+            yield matching.MatchRecord(
+                unique_id=record_id, name=get(row, "name"), birth_date=born, sex=sex,
+                nik="".join(get(row, "nik").split()), kk="".join(get(row, "kk_number").split()),
+                village=f"{kecamatan}|{village}" if village else "", kecamatan=kecamatan, address=" ".join((get(row, "address"), get(row, "dusun"))),
+                rt=get(row, "rt"), rw=get(row, "rw"),
+            )
+
+    return total, records()
+
+
+def dedup_file(
+    path: Path, *, out: Path, pairs: Path | None = None, id_column: str | None = None, overrides: dict[str, str] | None = None,
+    standard: bool = False, threshold: float = matching.CLUSTER_AT, progress: Callable[[str], None] | None = None,
+    today: dt.date | None = None,
+) -> DedupResult:
+    started = time.monotonic()
+    if not path.exists():
+        raise DomainError("invalid", f"{path}: no such file.", field="path")
+    today = today or dt.date.today()
+    say = progress or (lambda _stage: None)
+    say("read")
+    _total, records = _records(path, id_column=id_column, overrides=overrides or {}, today=today)
+    frame = matching.prepare(records)
+    if standard:
+        frame["raw_name"] = frame["match_name"]
+    if len(frame) < 2:
+        raise DomainError("invalid", "The list has fewer than two records: nothing to compare.", field="path")
+    model = matching.Model([frame], link_type="dedupe_only", standard=standard)
+    try:
+        say("train")
+        model.train()
+        say("predict")
+        predictions = model.predict_table(PAIRS_AT if pairs else threshold)
+        say("cluster")
+        clusters = model.linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold_match_probability=threshold)
+        con = model.connection
+        clusters_table = clusters.physical_name
+        con.execute(f"COPY (SELECT unique_id AS record_id, cluster_id FROM {clusters_table} ORDER BY unique_id) TO '{_sql_path(out)}' (HEADER, DELIMITER ',')")
+        stats = con.execute(
+            f"SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE n > 1) FROM "
+            f"(SELECT cluster_id, count(*) OVER (PARTITION BY cluster_id) AS n FROM {clusters_table})"
+        ).fetchone()
+        pair_count = 0
+        if pairs:
+            table = predictions.physical_name
+            con.execute(
+                f"COPY (SELECT unique_id_l AS record_id_l, unique_id_r AS record_id_r, round(match_probability, 6) AS match_probability, "
+                f"round(match_weight, 3) AS match_weight FROM {table} ORDER BY match_probability DESC, unique_id_l, unique_id_r) "
+                f"TO '{_sql_path(pairs)}' (HEADER, DELIMITER ',')"
+            )
+            pair_count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        model.close()
+    return DedupResult(records=int(stats[0]), clusters=int(stats[1]), records_in_clusters=int(stats[2]), pairs=int(pair_count),
+                       seconds=round(time.monotonic() - started, 2))
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {r["record_id"]: r["cluster_id"] for r in csv.DictReader(fh)}

@@ -1,0 +1,35 @@
+"""Prior m probabilities of each comparison level, for lists too small to train on (EM needs many pairs).
+
+Learnt by EM on the synthetic 100,000-record benchmark list (bench/linkage_dedup.py, seed 7) and
+written by `python bench/linkage_dedup.py --write-priors`; u is always measured on the data at hand.
+"""
+
+M_PROBABILITIES: dict[tuple[str, str], float] = {
+    ('name', 'nama sama persis'): 0.506588,
+    ('name', 'nama hampir sama (Jaro-Winkler ≥ 0.95)'): 0.196735,
+    ('name', 'semua kata nama pendek ada di nama panjang'): 0.232882,
+    ('name', 'nama mirip (Jaro-Winkler ≥ 0.88)'): 0.045999,
+    ('name', 'nama berbeda'): 0.017795,
+    ('birth_date', 'tanggal lahir sama, NIK sama kecuali nomor urut'): 0.555758,
+    ('birth_date', 'tanggal lahir sama'): 0.529468,
+    ('birth_date', 'hari dan bulan tertukar'): 0.058872,
+    ('birth_date', 'beda satu angka'): 0.115358,
+    ('birth_date', 'bulan dan tahun sama'): 5e-06,
+    ('birth_date', 'tahun beda ≤ 1'): 0.001432,
+    ('birth_date', 'tanggal lahir berbeda'): 0.003841,
+    ('sex', 'jenis kelamin sama'): 0.999938,
+    ('sex', 'jenis kelamin berbeda'): 0.01,
+    ('nik', 'NIK sama'): 0.531275,
+    ('nik', 'NIK beda 1-2 angka di bagian tanggal (salah ketik)'): 0.112537,
+    ('nik', 'NIK berbeda'): 0.356188,
+    ('kk', 'KK sama, tanggal lahir sama'): 0.779632,
+    ('kk', 'KK sama, tanggal lahir berbeda (anggota keluarga?)'): 0.02,
+    ('kk', 'KK berbeda'): 0.009914,
+    ('village', 'desa sama'): 0.750925,
+    ('village', 'kecamatan sama'): 0.012739,
+    ('village', 'desa berbeda (pindah?)'): 0.236336,
+    ('address', 'alamat dan RT/RW sama'): 0.756198,
+    ('address', 'alamat mirip'): 0.015364,
+    ('address', 'RT/RW sama'): 0.002814,
+    ('address', 'alamat berbeda'): 0.225625,
+}
