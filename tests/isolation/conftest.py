@@ -11,6 +11,8 @@ from smartkampung.isolation import services
 from smartkampung.isolation.models import BedNight, Puskesmas, Reservation
 from tests.conftest import actor
 
+SEEDED_IN, SEEDED_WAITING = 6, 4  # the seed's stays as of its date (2026-01-01): in isolation, expected
+
 PILLARS = {"village_government": ("Kades Suyitno", "081234500001"), "babinsa": ("Serda Wahyudi", "081234500002"),
            "bhabinkamtibmas": ("Bripka Hartono", "081234500003")}
 

@@ -511,19 +511,43 @@ def _alert(*, actor: Actor, reservation: Reservation, day: dt.date, kind: str, r
         # a late check on a day already reported as missed: the same case, now about a worsening sign
         alert.kind, alert.reasons = kind, reasons
         alert.save(update_fields=["kind", "reasons"])
-    _raise_case(actor=actor, alert=alert)
+        if alert.case_id is not None:
+            _note_case(actor=actor, alert=alert)
+            return alert
+    if alert.case_id is None:
+        _raise_case(actor=actor, alert=alert)
     return alert
+
+
+def _alert_text(alert: MonitoringAlert) -> tuple[int, str]:
+    day_number = (alert.day - alert.reservation.arrival_date).days + 1
+    return day_number, ", ".join(REASON_TEXT.get(r, r) for r in (alert.reasons or ["missed"]))
+
+
+def _note_case(*, actor: Actor, alert: MonitoringAlert) -> None:
+    from smartkampung.cases import services as cases_services
+    from smartkampung.cases.models import Case
+
+    case = Case.objects.filter(pk=alert.case_id).first()
+    if case is None or not case.is_open:
+        return
+    day_number, what = _alert_text(alert)
+    try:
+        with transaction.atomic():
+            cases_services.case_note_add(actor=actor, case=case, note=f"Pemeriksaan hari ke-{day_number} dicatat terlambat: {what}.")
+    except DomainError as error:  # e.g. the recorder is no member of the case's team: the alert stands on its own
+        alert.raise_error = error.message[:300]
+        alert.save(update_fields=["raise_error"])
 
 
 def _raise_case(*, actor: Actor, alert: MonitoringAlert) -> None:
     """Raise (or find, by source_ref) the alert's case with the Puskesmas. A failure to raise is kept on the
     alert and retried by the next sweep; the check itself stays recorded."""
-    reservation = alert.reservation
-    try:
-        from smartkampung.cases import services as cases_services
+    from smartkampung.cases import services as cases_services
 
-        day_number = (alert.day - reservation.arrival_date).days + 1
-        what = ", ".join(REASON_TEXT.get(r, r) for r in (alert.reasons or ["missed"]))
+    reservation = alert.reservation
+    day_number, what = _alert_text(alert)
+    try:
         with transaction.atomic():
             case = cases_services.case_raise(
                 actor=actor, category_code=CASE_CATEGORY, village=reservation.house.village,
@@ -533,8 +557,8 @@ def _raise_case(*, actor: Actor, alert: MonitoringAlert) -> None:
                 subject_person=reservation.person, latitude=reservation.house.latitude, longitude=reservation.house.longitude,
                 confidential=True, source="isolation", source_ref=alert_source_ref(reservation, alert.day),
             )
-    except (DomainError, ImportError, AttributeError) as error:
-        alert.raise_error = str(getattr(error, "message", error))[:300]
+    except DomainError as error:
+        alert.raise_error = error.message[:300]
         alert.save(update_fields=["raise_error"])
         return
     alert.case_id, alert.case_ticket, alert.raise_error = case.pk, str(getattr(case, "ticket", "")), ""
