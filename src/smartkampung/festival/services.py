@@ -178,7 +178,10 @@ def event_update(*, actor: Actor, event: Event, **changes) -> Event:
             "start_time": None if event.all_day else local_start.time(),
             "end_time": None if event.all_day else local_end.time(),
         }
-        event.starts_at, event.ends_at, event.all_day = event_times(**{**current, **{k: changes[k] for k in current if k in changes}})
+        wanted = {**current, **{k: changes[k] for k in current if k in changes}}
+        if "start_date" in changes and "end_date" not in changes and isinstance(changes["start_date"], dt.date):
+            wanted["end_date"] = current["end_date"] + (changes["start_date"] - current["start_date"])  # moving keeps the length
+        event.starts_at, event.ends_at, event.all_day = event_times(**wanted)
     if {"venue", "village", "latitude", "longitude"} & set(changes):
         moved_village = "village" in changes and changes["village"] != event.village
         lat = changes.get("latitude", None if moved_village and "latitude" not in changes else event.latitude)
