@@ -100,7 +100,7 @@ class CancelIn(Schema):
 def _out(e: Event) -> dict:
     return {
         "id": e.pk, "uid": ical.event_uid(e), "slug": e.slug, "title": e.title, "category": e.category, "description": e.description,
-        "starts_at": e.starts_at, "ends_at": e.ends_at, "all_day": e.all_day, "venue": e.venue, "village_code": e.village.code,
+        "starts_at": e.starts_at.astimezone(services.WIB), "ends_at": e.ends_at.astimezone(services.WIB), "all_day": e.all_day, "venue": e.venue, "village_code": e.village.code,
         "village": e.village.name, "latitude": e.latitude, "longitude": e.longitude, "status": e.status, "cancel_reason": e.cancel_reason,
         "sequence": e.sequence, "updated_at": e.updated_at, "url": reverse("festival:event", args=[e.slug]),
     }

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
@@ -25,8 +25,8 @@ from . import ical, selectors, services
 from .forms import EventForm, ImageForm
 from .models import EventCategory, EventImage, EventStatus
 
-MONTHS = (_lazy("Januari"), _lazy("Februari"), _lazy("Maret"), _lazy("April"), _lazy("Mei"), _lazy("Juni"), _lazy("Juli"),
-          _lazy("Agustus"), _lazy("September"), _lazy("Oktober"), _lazy("November"), _lazy("Desember"))
+MONTHS = (gettext_lazy("Januari"), gettext_lazy("Februari"), gettext_lazy("Maret"), gettext_lazy("April"), gettext_lazy("Mei"), gettext_lazy("Juni"), gettext_lazy("Juli"),
+          gettext_lazy("Agustus"), gettext_lazy("September"), gettext_lazy("Oktober"), gettext_lazy("November"), gettext_lazy("Desember"))
 
 
 def _tiles() -> str:
