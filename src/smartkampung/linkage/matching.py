@@ -106,11 +106,24 @@ def _null(column: str):
     return cll.NullLevel(column)
 
 
-def comparisons() -> list:
+def _comparison(priors: dict | None, *, output_column_name: str, comparison_levels: list):
+    """A CustomComparison whose levels take their m from `priors` (keyed by (comparison, label)) when given."""
+    if priors:
+        for level in comparison_levels:
+            configured = getattr(level, "label_for_charts", None)
+            label = configured if isinstance(configured, str) else level.create_label_for_charts()
+            m = priors.get((output_column_name, label))
+            if m is not None and not level.is_null_level and getattr(level, "fix_m_probability", None) is not True:
+                level.configure(m_probability=m)
+    return cl.CustomComparison(output_column_name=output_column_name, comparison_levels=comparison_levels)
+
+
+def comparisons(priors: dict | None = None) -> list:
     """The comparison of each field, level by level (labels are what reviewers see as evidence).
 
     Every level carries a label; `priors.M_PROBABILITIES` keys on (comparison, label)."""
-    name = cl.CustomComparison(
+    name = _comparison(
+        priors,
         output_column_name="name",
         comparison_levels=[
             _null("match_name"),
@@ -125,7 +138,8 @@ def comparisons() -> list:
             cll.ElseLevel().configure(label_for_charts="nama berbeda"),
         ],
     )
-    given = cl.CustomComparison(
+    given = _comparison(
+        priors,
         output_column_name="given",
         comparison_levels=[
             _null("given"),
@@ -134,7 +148,8 @@ def comparisons() -> list:
             cll.ElseLevel().configure(label_for_charts="nama depan berbeda"),
         ],
     )
-    birth_date = cl.CustomComparison(
+    birth_date = _comparison(
+        priors,
         output_column_name="birth_date",
         comparison_levels=[
             _null("birth_date"),
@@ -154,7 +169,8 @@ def comparisons() -> list:
             cll.ElseLevel().configure(label_for_charts="tanggal lahir berbeda"),
         ],
     )
-    sex = cl.CustomComparison(
+    sex = _comparison(
+        priors,
         output_column_name="sex",
         comparison_levels=[_null("sex"), cll.ExactMatchLevel("sex").configure(label_for_charts="jenis kelamin sama"),
                            # A typed L/P slip happens; never let EM make it impossible (m = 0).
@@ -164,7 +180,8 @@ def comparisons() -> list:
     # have NIKs ...0001 and ...0002, and two born the same day in neighbouring kecamatan differ only in
     # the area digits. Such near-NIKs are no evidence of a typo (and the birth date already counts), so
     # only a slip inside the date part, with area and serial intact, earns the typo level.
-    nik = cl.CustomComparison(
+    nik = _comparison(
+        priors,
         output_column_name="nik",
         comparison_levels=[
             cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL", label_for_charts="NIK kosong/tidak sah").configure(is_null_level=True),
@@ -176,21 +193,24 @@ def comparisons() -> list:
             cll.ElseLevel().configure(label_for_charts="NIK berbeda"),
         ],
     )
-    # The KK is household evidence, never personal: "same KK" (or one record's KK typed in the other's NIK
-    # column) with a different birth date is another member of the family.
+    # The KK is household evidence, never personal: a pair that shares a KK is a family, and whether it is
+    # one person is for the name and the birth date to say. So the KK only ever counts AGAINST a match:
+    # "same KK (or one record's KK typed in the other's NIK column), different birth date" is another
+    # member of the family. Both m and u are fixed, not learnt: against random pairs, sharing a KK is so
+    # rare that EM would take every household member for a duplicate (the main false match of these lists).
     same_kk = "(kk_l = kk_r OR nik_l = kk_r OR kk_l = nik_r)"
-    household = cl.CustomComparison(
+    household = _comparison(
+        priors,
         output_column_name="kk",
         comparison_levels=[
             cll.CustomLevel("(kk_l IS NULL OR kk_r IS NULL) AND (nik_l IS NULL OR nik_r IS NULL)", label_for_charts="KK kosong").configure(is_null_level=True),
-            cll.CustomLevel(f"{same_kk} AND birth_date_l = birth_date_r", label_for_charts="KK sama, tanggal lahir sama"),
-            # Fixed, not learnt: EM would otherwise take household members for duplicates (relative to
-            # random pairs, sharing a KK is rare), the main false match of Indonesian lists.
-            cll.CustomLevel(same_kk, label_for_charts="KK sama, tanggal lahir berbeda (anggota keluarga?)").configure(m_probability=0.02, fix_m_probability=True),
-            cll.ElseLevel().configure(label_for_charts="KK berbeda"),
+            cll.CustomLevel(f"{same_kk} AND birth_date_l <> birth_date_r", label_for_charts="KK sama, tanggal lahir berbeda (anggota keluarga?)").configure(
+                m_probability=0.02, u_probability=0.25, fix_m_probability=True, fix_u_probability=True),
+            cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.98, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
         ],
     )
-    village = cl.CustomComparison(
+    village = _comparison(
+        priors,
         output_column_name="village",
         comparison_levels=[
             _null("village"),
@@ -199,7 +219,8 @@ def comparisons() -> list:
             cll.ElseLevel().configure(label_for_charts="desa berbeda (pindah?)"),
         ],
     )
-    address = cl.CustomComparison(
+    address = _comparison(
+        priors,
         output_column_name="address",
         comparison_levels=[
             cll.CustomLevel("(address_l IS NULL OR address_r IS NULL) AND (rt_rw_l IS NULL OR rt_rw_r IS NULL)",
@@ -242,25 +263,17 @@ def standard_comparisons() -> list:
     ]
 
 
-def _with_priors(items: list) -> list:
-    """Set each level's m to the prior learnt on the synthetic benchmark list (for lists too small for EM)."""
-    from .priors import M_PROBABILITIES
+def _settings(link_type: str, *, standard: bool = False, priors: bool = False, prior_match_rate: float = 0.0001) -> SettingsCreator:
+    if standard:
+        chosen = standard_comparisons()
+    else:
+        from .priors import M_PROBABILITIES
 
-    for comparison in items:
-        for level in comparison.comparison_levels:
-            configured = getattr(level, "label_for_charts", None)
-            label = configured if isinstance(configured, str) else level.create_label_for_charts()
-            m = M_PROBABILITIES.get((comparison.output_column_name, label))
-            if m is not None and not getattr(level, "is_null_level", False):
-                level.configure(m_probability=m)
-    return items
-
-
-def _settings(link_type: str, *, standard: bool = False, priors: bool = False) -> SettingsCreator:
-    chosen = standard_comparisons() if standard else comparisons()
+        chosen = comparisons(M_PROBABILITIES if priors else None)
     return SettingsCreator(
         link_type=link_type,
-        comparisons=_with_priors(chosen) if priors else chosen,
+        comparisons=chosen,
+        probability_two_random_records_match=prior_match_rate,
         blocking_rules_to_generate_predictions=blocking_rules(),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
@@ -268,12 +281,34 @@ def _settings(link_type: str, *, standard: bool = False, priors: bool = False) -
     )
 
 
-def _train(linker: Linker, *, seed: int) -> None:
-    linker.training.estimate_probability_two_random_records_match(["l.nik = r.nik"], recall=0.8)
+def _estimate_match_rate(linker: Linker) -> None:
+    """The prior match rate from pairs sharing a NIK; a list without NIKs keeps the default from its size."""
+    settings = linker._settings_obj  # Splink has no public getter for the prior
+    default = settings._probability_two_random_records_match
+    try:
+        linker.training.estimate_probability_two_random_records_match(["l.nik = r.nik"], recall=0.8)
+    except (ValueError, ZeroDivisionError):
+        pass
+    if not settings._probability_two_random_records_match > 0:  # no two records share a NIK
+        settings._probability_two_random_records_match = default
+
+
+def _train(linker: Linker, *, seed: int) -> int:
+    """u by random sampling, m by EM on blocking rules; returns how many EM passes ran."""
+    from splink.internals.exceptions import EMTrainingException
+
+    _estimate_match_rate(linker)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    # Each EM pass fixes the fields in its blocking rule and estimates the others' m.
+    # Each EM pass fixes the fields in its blocking rule and estimates the others' m. A rule that finds
+    # no pairs (the registry never shares a NIK) is skipped.
+    passes = 0
     for rule in (block_on("nik"), block_on("match_name", "village"), block_on("birth_date", "given")):
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+            passes += 1
+        except EMTrainingException:
+            continue
+    return passes
 
 
 class Model:
@@ -290,19 +325,23 @@ class Model:
         self.db = DuckDBAPI(connection=self.connection)
         names = ["left", "right"]
         tables = [self.db.register(frame, table_name=f"records_{names[i]}" if len(frames) > 1 else "records") for i, frame in enumerate(frames)]
-        self.linker = Linker(tables if len(tables) > 1 else tables[0], _settings(link_type, standard=standard, priors=priors), log_level=logging.WARNING)
+        # Default prior before estimation: most rows of a list are in the registry (link), or a tenth of
+        # the records have one duplicate (dedupe).
+        sizes = [max(1, len(f)) for f in frames]
+        rate = 0.9 / max(sizes) if link_type == "link_only" and len(sizes) > 1 else min(0.5, 0.2 / sizes[0])
+        settings = _settings(link_type, standard=standard, priors=priors, prior_match_rate=rate)
+        self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
         self.priors = priors
-        self.labels = {c.output_column_name: [level.label_for_charts for level in c.comparison_levels] for c in self.linker._settings_obj.comparisons}
         self.seed = seed
         self.trained = False
 
     def train(self) -> None:
         if self.priors:
             # m comes from the priors; u and the prior match rate are still measured on this data.
-            self.linker.training.estimate_probability_two_random_records_match(["l.nik = r.nik"], recall=0.8)
+            _estimate_match_rate(self.linker)
             self.linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=self.seed)
-        else:
-            _train(self.linker, seed=self.seed)
+        elif _train(self.linker, seed=self.seed) == 0:
+            raise ValueError("no EM pass found any pairs; use priors=True for this list")
         self.trained = True
 
     def m_probabilities(self) -> dict:
@@ -322,31 +361,40 @@ class Model:
             self.train()
         return self.linker.inference.predict(threshold_match_probability=threshold)
 
+    def _level_weights(self) -> dict[str, list[tuple[str, float]]]:
+        """Each comparison's levels with their trained match weight (Splink 5 reports the weight of the
+        level a pair reached, mw_<field>, not the level itself: the level is the one with that weight)."""
+        out = {}
+        for comparison in self.linker._settings_obj.comparisons:
+            levels = []
+            for level in comparison.comparison_levels:
+                if level.is_null_level:
+                    levels.append(("tidak ada data", 0.0))
+                    continue
+                m, u = level.m_probability, level.u_probability
+                weight = _log2(m / u) if m and u else 0.0
+                levels.append((level.label_for_charts, weight))
+            out[comparison.output_column_name] = levels
+        return out
+
     def evidence(self, row) -> dict:
-        """What each field said about a pair: the level reached and its match weight."""
+        """What each field said about a pair: the level it reached and that level's match weight."""
+        if not hasattr(self, "_weights"):
+            self._weights = self._level_weights()
         items = []
-        for column, labels in self.labels.items():
-            gamma = row.get(f"gamma_{column}")
-            weight = row.get(f"bf_{column}")
-            if gamma is None:
+        for column, levels in self._weights.items():
+            weight = row.get(f"mw_{column}")
+            if weight is None:
                 continue
-            gamma = int(gamma)
-            # Splink numbers levels from the best (highest) down to 0; the null level is -1.
-            non_null = [label for label in labels if label]
-            label = "tidak ada data" if gamma < 0 else _level_label(labels, gamma)
-            items.append({"field": column, "level": label, "weight": round(_log2(weight), 2) if weight is not None else 0.0})
-            del non_null
+            weight = float(weight)
+            label = min(levels, key=lambda lw: abs(lw[1] - weight))[0]
+            tf = row.get(f"mw_tf_adj_{column}")
+            total = weight + (float(tf) if tf is not None and tf == tf else 0.0)
+            items.append({"field": column, "level": label, "weight": round(total, 2)})
         return {"match_weight": round(float(row.get("match_weight", 0.0)), 2), "fields": items}
 
     def close(self) -> None:
         self.connection.close()
-
-
-def _level_label(labels: list[str], gamma: int) -> str:
-    # comparison_levels are ordered: [null, best, ..., else]; gamma counts up from else = 0.
-    non_null = labels[1:] if len(labels) > 1 else labels
-    index = len(non_null) - 1 - gamma
-    return non_null[index] if 0 <= index < len(non_null) else str(gamma)
 
 
 def _log2(value) -> float:

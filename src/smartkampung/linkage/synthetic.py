@@ -181,7 +181,7 @@ def registry_list(people: list[dict], *, seed: int, corrupt: float = 0.25, unkno
         if draw < broken:
             row["tgl_lahir"] = "31-02-" + str(born.year) if rng.random() < 0.5 else ""
             row["nik"] = "" if rng.random() < 0.5 else row["nik"][:10]
-            yield row, None  # not linkable: counted as such, never linked
+            yield row, person["person_id"]  # that person, with data too broken to use (often not linkable)
         elif draw < broken + unknown:
             # Someone the registry does not hold: a NIK issued elsewhere (Jember, 35.09).
             row.update(nik="3509" + row["nik"][4:12] + f"{rng.randint(5000, 9999):04d}", nama=rng.choice(("Samsul Arifin", "Dewi Lestari", "Yuliana")))

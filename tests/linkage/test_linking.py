@@ -1,0 +1,187 @@
+"""Linking staged rows to the registry, review decisions, merges and the enrolments that follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from smartkampung.core.errors import DomainError
+from smartkampung.core.models import AuditEvent
+from smartkampung.linkage import services
+from smartkampung.linkage.models import BatchStatus, Decision, LinkStatus, ReviewItem, ReviewKind, StagedRow
+from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Source
+from smartkampung.registry.models import LifeEvent, Membership, Person
+from tests.conftest import actor
+
+
+def _linked(users, path, programme="PKH", include_registry=False):
+    a = actor(users["analyst"])
+    batch = services.import_file(actor=a, path=path, programme_code=programme).batch
+    run = services.link_run(actor=a, batch=batch, include_registry=include_registry)
+    batch.refresh_from_db()
+    return batch, run
+
+
+def test_list_links_to_the_people_it_names(users, agency_list):
+    path, truth = agency_list(rows=120, seed=3)
+    batch, run = _linked(users, path)
+    assert (batch.status, run.status) == (BatchStatus.LINKED, "done")
+    rows = list(StagedRow.objects.filter(batch=batch).order_by("row_number"))
+    assert len(rows) == len(truth)
+    linked = [(r, t) for r, t in zip(rows, truth, strict=True) if r.link_status in (LinkStatus.EXACT, LinkStatus.MATCHED)]
+    wrong = [(r.row_number, r.person_id, t) for r, t in linked if r.person_id != t]
+    assert wrong == []  # every accepted link is the right person
+    known = sum(1 for t in truth if t is not None)
+    assert len(linked) + StagedRow.objects.filter(batch=batch, link_status=LinkStatus.REVIEW).count() >= known - 3
+    exact = [r for r in rows if r.link_status == LinkStatus.EXACT]
+    assert exact and all(r.match_probability == 1.0 and r.evidence["method"] == "exact" for r in exact)
+    matched = [r for r in rows if r.link_status == LinkStatus.MATCHED]
+    assert [(r.row_number, r.match_probability, r.evidence) for r in matched if not (r.match_probability >= 0.99 and r.evidence["fields"])] == []
+    # Nobody unknown to the registry is linked.
+    for r, t in zip(rows, truth, strict=True):
+        if t is None:
+            assert r.link_status in (LinkStatus.NEW, LinkStatus.REVIEW), r.row_number
+
+
+def test_enrolments_follow_accepted_links(users, agency_list):
+    path, truth = agency_list(rows=80, seed=4)
+    batch, _run = _linked(users, path, programme="RANTANG_KASIH")
+    enrolled = Enrolment.objects.filter(source=Source.AGENCY_LIST, source_ref__startswith=f"linkage import {batch.pk}:")
+    linked_rows = StagedRow.objects.filter(batch=batch, link_status__in=(LinkStatus.EXACT, LinkStatus.MATCHED))
+    with_enrolment = linked_rows.filter(enrolment__isnull=False)
+    assert set(with_enrolment.values_list("enrolment__person_id", flat=True)) == set(enrolled.filter(person__isnull=False).values_list("person_id", flat=True))
+    # A linked row without an enrolment says why (already receiving the programme, or deceased).
+    for row in linked_rows.filter(enrolment__isnull=True):
+        assert row.evidence["enrolment"] in ("sudah menerima program ini", "meninggal: tidak didaftarkan")
+    # Rows for people the registry does not know keep their NIK as an unknown-NIK enrolment.
+    unknown = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.NEW, enrolment__isnull=False)
+    assert all(r.enrolment.person_id is None and r.enrolment.listed_nik == r.nik for r in unknown)
+    assert EnrolmentEvent.objects.filter(enrolment__in=enrolled, kind="created").count() == enrolled.count()
+    assert AuditEvent.objects.filter(action="enrolment.create_from_list", object_id=str(batch.pk)).count() == 1
+
+
+def _review_row(users, family, kemiren):
+    """A list row that is doubtful on purpose: the wife's name and birth date, no NIK, another village."""
+    household, head, wife, child = family(kemiren)
+    return household, head, wife, child
+
+
+def _row_item(users, tmp_path, person, *, name=None):
+    born = person.birth_date
+    swapped = f"{born.month:02d}-{born.day:02d}-{born.year}" if born.day <= 12 and born.day != born.month else born.strftime("%d-%m-%Y")
+    path = tmp_path / "doubt.csv"
+    path.write_text(f"nama,tgl_lahir,jk,desa,kecamatan\n{name or person.name},{swapped},{'L' if person.sex == 'M' else 'P'},Kemiren,Glagah\n", encoding="utf-8")
+    a = actor(users["analyst"])
+    batch = services.import_file(actor=a, path=path, programme_code="PKH").batch
+    services.link_run(actor=a, batch=batch, include_registry=False, accept_at=0.999999, review_at=0.01)
+    return batch, StagedRow.objects.get(batch=batch)
+
+
+def test_review_accept_links_and_enrols_once(users, family, kemiren, tmp_path):
+    _household, head, _wife, _child = family(kemiren)
+    batch, row = _row_item(users, tmp_path, head)
+    assert row.link_status == LinkStatus.REVIEW
+    item = ReviewItem.objects.get(row=row, person=head)
+    assert (item.kind, item.village_id, item.decision) == (ReviewKind.ROW_PERSON, kemiren.id, Decision.PENDING)
+    assert {f["field"] for f in item.evidence["fields"]} >= {"name", "birth_date", "village"}
+    services.review_decide(actor=actor(users["operator"]), item=item, decision="accepted", note="KTP dicek")
+    row.refresh_from_db()
+    assert (row.link_status, row.person_id) == (LinkStatus.MATCHED, head.pk)
+    assert row.enrolment.person_id == head.pk and row.enrolment.source == Source.AGENCY_LIST
+    assert AuditEvent.objects.filter(action="linkage.review", object_id=str(item.pk), actor=users["operator"]).count() == 1
+    with pytest.raises(DomainError) as error:
+        services.review_decide(actor=actor(users["operator"]), item=item, decision="rejected")
+    assert error.value.code == "conflict"
+    # Never asked twice: the same listed record in a new list is linked by the earlier decision.
+    path = tmp_path / "again.csv"
+    path.write_text((tmp_path / "doubt.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    a = actor(users["analyst"])
+    again = services.import_file(actor=a, path=path, programme_code="PKH").batch
+    services.link_run(actor=a, batch=again, include_registry=False, accept_at=0.999999, review_at=0.01)
+    second = StagedRow.objects.get(batch=again, row_number=1)
+    assert (second.link_status, second.person_id, second.evidence["method"]) == (LinkStatus.MATCHED, head.pk, "accepted before")
+    assert ReviewItem.objects.filter(row=second, person=head).count() == 0
+
+
+def test_review_reject_makes_the_row_unknown(users, family, kemiren, tmp_path):
+    _household, head, _wife, _child = family(kemiren)
+    _batch, row = _row_item(users, tmp_path, head)
+    for item in ReviewItem.objects.filter(row=row):
+        services.review_decide(actor=actor(users["analyst"]), item=item, decision="rejected")
+    row.refresh_from_db()
+    assert (row.link_status, row.person_id, row.enrolment_id) == (LinkStatus.REJECTED, None, None)  # no NIK to keep
+
+
+def test_village_operator_cannot_decide_another_village(users, family, jambewangi, tmp_path):
+    _household, head, _wife, _child = family(jambewangi)
+    born = head.birth_date
+    path = tmp_path / "j.csv"
+    path.write_text(f"nama,tgl_lahir,jk,desa\n{head.name},{born:%d-%m-%Y},L,Jambewangi\n", encoding="utf-8")
+    a = actor(users["analyst"])
+    batch = services.import_file(actor=a, path=path, programme_code="PKH").batch
+    services.link_run(actor=a, batch=batch, include_registry=False, accept_at=0.999999, review_at=0.01)
+    item = ReviewItem.objects.filter(row__batch=batch, person=head).get()
+    before = AuditEvent.objects.count()
+    with pytest.raises(DomainError) as error:
+        services.review_decide(actor=actor(users["operator"]), item=item, decision="accepted")
+    assert error.value.code == "forbidden"
+    item.refresh_from_db()
+    assert (item.decision, AuditEvent.objects.count(), Enrolment.objects.filter(person=head, source=Source.AGENCY_LIST).count()) == (Decision.PENDING, before, 0)
+
+
+def test_only_analysts_link(users, agency_list):
+    path, _ = agency_list(rows=10)
+    batch = services.import_file(actor=actor(users["analyst"]), path=path, programme_code="PKH").batch
+    with pytest.raises(DomainError) as error:
+        services.link_run(actor=actor(users["operator"]), batch=batch)
+    assert error.value.code == "forbidden"
+    batch.refresh_from_db()
+    assert (batch.status, StagedRow.objects.filter(batch=batch).exclude(link_status__in=("pending", "new")).count()) == (BatchStatus.STAGED, 0)
+
+
+def test_merge_keeps_both_histories_and_every_enrolment(users, family, kemiren):
+    from smartkampung.programmes.models import Programme
+    from smartkampung.programmes.services import enrolment_create
+    from smartkampung.registry import services as registry
+
+    household, head, wife, _child = family(kemiren)
+    other_household, twin_record, _w, _c = family(kemiren, rt="5")
+    admin = actor(users["admin"])
+    pkh, bpnt = Programme.objects.get(code="PKH"), Programme.objects.get(code="BPNT")
+    e1 = enrolment_create(actor=admin, programme=pkh, start_date=dt.date(2025, 1, 1), source="manual", household=household, person=head)
+    e2 = enrolment_create(actor=admin, programme=bpnt, start_date=dt.date(2025, 1, 1), source="manual", household=other_household, person=twin_record)
+    item = ReviewItem.objects.create(kind=ReviewKind.PERSON_PERSON, pair_key=services.person_pair_key(head.pk, twin_record.pk), left_person=twin_record,
+                                     person=head, village=kemiren, match_probability=0.93, evidence={"fields": []})
+    events_before = LifeEvent.objects.filter(person=twin_record).count()
+    services.review_decide(actor=actor(users["operator"]), item=item, decision="accepted")
+    twin_record.refresh_from_db()
+    assert twin_record.merged_into_id == head.pk
+    assert Person.objects.filter(pk=twin_record.pk).exists()  # nothing deleted
+    assert LifeEvent.objects.filter(person=twin_record).count() == events_before + 1  # its history kept, plus the merge
+    assert LifeEvent.objects.filter(person=head, kind="merged").count() == 1
+    assert not Membership.objects.filter(person=twin_record, end_date__isnull=True).exists()
+    assert Membership.objects.filter(person=twin_record).count() == 1  # the ended membership stays on record
+    e1.refresh_from_db()
+    e2.refresh_from_db()
+    assert (e1.person_id, e2.person_id) == (head.pk, head.pk)  # both enrolments kept, on the kept person
+    assert EnrolmentEvent.objects.filter(enrolment=e2, kind="moved").count() == 1
+    assert AuditEvent.objects.filter(action="person.merge", object_id=str(twin_record.pk)).count() == 1
+    with pytest.raises(DomainError) as error:
+        registry.person_merge(actor=admin, keep=head, duplicate=twin_record, reason="again")
+    assert error.value.code == "conflict"
+
+
+def test_registry_duplicates_go_to_review(users, django_db_setup):
+    from smartkampung.synth.models import SynthTruth
+
+    planted = set(SynthTruth.objects.filter(kind="duplicate_person").values_list("person_id", "other_person_id"))
+    run = services.link_run(actor=actor(users["analyst"]), include_registry=True)
+    found = {(i.person_id, i.left_person_id) for i in ReviewItem.objects.filter(kind=ReviewKind.PERSON_PERSON, run=run)}
+    assert run.summary["registry"]["review_items"] == len(found)
+    hits = planted & found
+    assert len(hits) >= 0.6 * len(planted), (len(hits), len(planted))
+    assert all(i.decision == Decision.PENDING and i.village_id for i in ReviewItem.objects.filter(kind=ReviewKind.PERSON_PERSON))
+    # Running again asks nothing new.
+    again = services.link_run(actor=actor(users["analyst"]), include_registry=True)
+    assert again.summary["registry"]["review_items"] == 0
