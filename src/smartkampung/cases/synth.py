@@ -58,8 +58,9 @@ def _state_for(age_days: int, r: random.Random) -> str:
 
 
 def build_cases(*, seed: int, count: int, as_of: dt.date, villages: list[Area], weights: list[int], ticket_start: int,
-                pregnant_by_village: dict[int, list[int]] | None = None) -> tuple[list[Case], list[tuple]]:
-    """The cases (unsaved) and their timeline steps as (case index, kind, at, before, after, public, team_id)."""
+                pregnant_by_village: dict[int, list[int]] | None = None, days: int = 120) -> tuple[list[Case], list[tuple]]:
+    """The cases (unsaved), created over the `days` before `as_of`, and their timeline steps as
+    (case index, kind, at, before, after, public, team_id)."""
     r = random.Random(seed * 7919 + 4)
     categories = {c.code: c for c in CaseCategory.objects.all()}
     teams = {(t.kind, t.area_id): t.id for t in Team.objects.filter(active=True)}
@@ -80,7 +81,7 @@ def build_cases(*, seed: int, count: int, as_of: dt.date, villages: list[Area], 
     for index, village in enumerate(r.choices(villages, weights=weights, k=count)):
         code = r.choices(codes, weights=code_weights)[0]
         category = categories[code]
-        created = end - dt.timedelta(minutes=r.randint(0, 120 * 24 * 60))
+        created = end - dt.timedelta(minutes=r.randint(0, days * 24 * 60))
         age_days = (end - created).days
         state = _state_for(age_days, r)
         lat = lon = None
@@ -105,8 +106,8 @@ def build_cases(*, seed: int, count: int, as_of: dt.date, villages: list[Area], 
             reporter_name="" if anonymous else r.choice(["Sutrisno", "Siti Fatimah", "Hadi", "Nur Aini", "Slamet", ""]),
             anonymous=anonymous, confidential=category.always_confidential or (code == "barisan_siap" and r.random() < 0.1),
             source="web" if code in ("chips", "barisan_siap", "general", "rtlh", "high_risk_pregnancy") else code,
-            source_ref="" if code in ("chips", "barisan_siap", "general", "rtlh", "high_risk_pregnancy") else f"synth:{seed}:{index}",
-            token=hashlib.sha256(f"{seed}:{index}".encode()).hexdigest()[:24], reply_code_hash="",
+            source_ref="" if code in ("chips", "barisan_siap", "general", "rtlh", "high_risk_pregnancy") else f"synth:{seed}:{ticket_start + index}",
+            token=hashlib.sha256(f"{seed}:{ticket_start + index}".encode()).hexdigest()[:24], reply_code_hash="",
             created_at=created, updated_at=updated, respond_due_at=respond_due, due_at=due, acknowledged_at=acknowledged,
             resolved_at=resolved, closed_at=closed, close_due_at=add_working_days(resolved, category.autoclose_days) if resolved else None,
             resolution=state if state in ("resolved", "rejected", "referred") else ("resolved" if state == "closed" else ""),
