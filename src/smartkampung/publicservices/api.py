@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from smartkampung.core.audit import actor_from_request
@@ -288,7 +288,7 @@ def service_slots(request, code: str, date: dt.date):
 def appointment_book(request, payload: BookingIn):
     appointment = services.appointment_book(actor=_actor(request), service=_service(payload.service), date=payload.date,
                                             starts_at=_time(payload.starts_at), name=payload.name, phone=payload.phone)
-    return 201, _appointment_out(appointment)
+    return Status(201, _appointment_out(appointment))
 
 
 @router.post("/layanan/appointments/{code}/cancel", response={200: AppointmentOut, **ERRORS}, summary="Cancel a booking (code + phone)")
@@ -298,12 +298,12 @@ def appointment_cancel(request, code: str, payload: CancelIn):
 
 @router.post("/layanan/appointments/{code}/check-in", response={201: TicketOut, **ERRORS}, summary="Arrive for a booking: a queue ticket")
 def appointment_check_in(request, code: str):
-    return 201, _ticket_out(services.appointment_check_in(actor=_actor(request), code=code))
+    return Status(201, _ticket_out(services.appointment_check_in(actor=_actor(request), code=code)))
 
 
 @router.post("/layanan/tickets", response={201: TicketOut, **ERRORS}, summary="Take a walk-in queue ticket for today")
 def ticket_walk_in(request, payload: WalkInIn):
-    return 201, _ticket_out(services.ticket_walk_in(actor=_actor(request), service=_service(payload.service)))
+    return Status(201, _ticket_out(services.ticket_walk_in(actor=_actor(request), service=_service(payload.service))))
 
 
 @router.get("/layanan/queue/screen", response=ScreenOut, summary="The numbers being called (the public screen polls this)")
@@ -322,7 +322,7 @@ def letter_request_submit(request, payload: LetterRequestIn):
     letter_request = services.letter_request_submit(actor=_actor(request), letter_type_code=payload.letter_type, village_code=payload.village_code,
                                                     nik=payload.nik, birth_date=payload.birth_date, purpose=payload.purpose,
                                                     details=payload.details, phone=payload.phone)
-    return 201, _request_out(letter_request)
+    return Status(201, _request_out(letter_request))
 
 
 @router.post("/layanan/letters/requests/{code}/status", response={200: LetterRequestOut, **ERRORS}, summary="Follow a request (code + NIK + birth date)")
@@ -337,7 +337,7 @@ def letter_request_status(request, code: str, payload: StatusIn):
 def letter_verify(request, code: str, s: str = ""):
     result = selectors.letter_verify(code=code, signature_param=s)
     body = {"status": result.status, "message": result.message, "letter": result.public}
-    return (404 if result.status == "not_found" else 200), body
+    return Status(404 if result.status == "not_found" else 200, body)
 
 
 # --- staff endpoints --------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def _counter(code: str) -> Counter:
 @router.post("/layanan/staff/counters/{code}/call-next", auth=STAFF, response={200: TicketOut, 204: None, **ERRORS}, summary="Call the next ticket")
 def call_next(request, code: str):
     ticket = services.ticket_call_next(actor=_actor(request), counter=_counter(code))
-    return (204, None) if ticket is None else _ticket_out(ticket)
+    return Status(204, None) if ticket is None else _ticket_out(ticket)
 
 
 def _ticket(ticket_id: int) -> Ticket:
@@ -420,4 +420,4 @@ def staff_reject(request, code: str, payload: RejectIn):
 @router.post("/layanan/staff/letters/requests/{code}/approve", auth=STAFF, response={201: LetterOut, **ERRORS}, summary="Village head: approve and issue")
 def staff_approve(request, code: str):
     letter = services.letter_approve(actor=_actor(request), request=_staff_request(request, code))
-    return 201, {"number": letter.number, "code": letter.code, "verify_url": letters.qr_payload(code=letter.code, signature_hex=letter.signature)}
+    return Status(201, {"number": letter.number, "code": letter.code, "verify_url": letters.qr_payload(code=letter.code, signature_hex=letter.signature)})

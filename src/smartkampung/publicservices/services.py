@@ -241,10 +241,10 @@ def appointment_book(*, actor: Actor, service: Service, date: dt.date, starts_at
     today = now.date()
     if date < today:
         raise DomainError("invalid", "Tanggal sudah lewat.", field="date")
-    if date > today + dt.timedelta(days=BOOKING_HORIZON_DAYS):
-        raise DomainError("invalid", f"Jadwal dapat dipesan paling jauh {BOOKING_HORIZON_DAYS} hari ke depan.", field="date")
     counter = service.counter
     _open_or_refuse(counter, date)
+    if date > today + dt.timedelta(days=BOOKING_HORIZON_DAYS):
+        raise DomainError("invalid", f"Jadwal dapat dipesan paling jauh {BOOKING_HORIZON_DAYS} hari ke depan.", field="date")
     if starts_at not in slot_times(counter, date):
         raise DomainError("invalid", f"{starts_at:%H:%M} bukan jam layanan loket {counter.code}.", field="starts_at")
     if date == today and starts_at <= now.time():
