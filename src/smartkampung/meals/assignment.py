@@ -124,10 +124,12 @@ def nearest_arcs(problem: Problem, dist: np.ndarray, k: int) -> tuple[np.ndarray
     ok = dist[cur_rows, cur_cols] <= problem.max_m
     rows_out.append(cur_rows[ok])
     cols_out.append(cur_cols[ok])
-    rows = np.concatenate(rows_out).astype(np.int64)
-    cols = np.concatenate(cols_out).astype(np.int64)
-    key = np.unique(rows * problem.m + cols)  # the current provider may already be among the k nearest
-    return key // problem.m, key % problem.m
+    # The current provider may already be among the k nearest: a mask removes the doubles (np.unique on
+    # half a million pairs is ten times slower).
+    mask = np.zeros((problem.n, problem.m), dtype=bool)
+    mask[np.concatenate(rows_out), np.concatenate(cols_out)] = True
+    rows, cols = np.nonzero(mask)
+    return rows.astype(np.int64), cols.astype(np.int64)
 
 
 def all_arcs(problem: Problem, dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -144,22 +146,26 @@ class _Flow:
 
 
 def _solve_flow(problem: Problem, rows: np.ndarray, cols: np.ndarray, cost: np.ndarray) -> _Flow:
+    """OR-Tools' maximum flow of minimum cost: as many recipients served as the network allows, then the
+    least travel. (It is the same optimum as the overflow formulation with penalty U in the module
+    docstring, which is what the potentials below certify; solving without the n overflow arcs is about
+    twice as fast.)"""
     n, m = problem.n, problem.m
-    overflow, sink = n + m, n + m + 1
+    sink = n + m
     max_cost = int(cost.max()) if len(cost) else 0
     penalty = (max_cost + 1) * (m + 1) + 1  # more than any chain of re-assignments can save
     capacity = np.asarray(problem.capacity, dtype=np.int64)
-    tails = np.concatenate([rows, n + np.arange(m), np.arange(n), [overflow]])
-    heads = np.concatenate([n + cols, np.full(m, sink), np.full(n, overflow), [sink]])
-    caps = np.concatenate([np.ones(len(rows), dtype=np.int64), capacity, np.ones(n, dtype=np.int64), [n]])
-    costs = np.concatenate([cost, np.zeros(m, dtype=np.int64), np.full(n, penalty, dtype=np.int64), [0]])
+    tails = np.concatenate([rows, n + np.arange(m)])
+    heads = np.concatenate([n + cols, np.full(m, sink)])
+    caps = np.concatenate([np.ones(len(rows), dtype=np.int64), capacity])
+    costs = np.concatenate([cost, np.zeros(m, dtype=np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails.astype(np.int32), heads.astype(np.int32), caps, costs)
-    supplies = np.zeros(n + m + 2, dtype=np.int64)
+    supplies = np.zeros(n + m + 1, dtype=np.int64)
     supplies[:n] = 1
     supplies[sink] = -n
-    flow.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
-    status = flow.solve()
+    flow.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int32), supplies)
+    status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     arc_flow = flow.flows(np.arange(len(rows), dtype=np.int32))

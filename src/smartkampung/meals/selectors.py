@@ -300,21 +300,18 @@ def dashboard(*, user, start: dt.date, end: dt.date) -> list[VillageFigures]:
 
 def eligible_not_served(*, actor: Actor, village: Area | None = None, limit: int = 500) -> list[dict]:
     """Eligible by the programme's rule but not fed by a provider (not enrolled, or enrolled but unassigned)."""
-    from smartkampung.programmes.models import PersonFacts
     from smartkampung.registry.models import Person
 
     eligible = _eligible(timezone.localdate())
     if eligible is None:
         return []
     people = eligible.exclude(Exists(_served().filter(person_id=OuterRef("person_id"))))
-    ids = scoped(PersonFacts.objects.filter(person_id__in=people.values("person_id")), actor.user)
+    readable = scoped(Person.objects.filter(pk__in=people.values("person_id")), actor.user)
     if village is not None:
-        ids = ids.filter(village=village)
-    person_ids = list(ids.order_by("village_id", "person_id").values_list("person_id", flat=True)[:limit])
-    enrolled = dict(Recipient.objects.filter(person_id__in=person_ids).exclude(state=RecipientState.ENDED).values_list("person_id", "state"))
-    out = []
-    for person in Person.objects.filter(pk__in=person_ids).select_related("village__parent").order_by("village__code", "name_key"):
-        out.append({"person": person, "village": person.village, "enrolled": person.pk in enrolled})
+        readable = readable.filter(village=village)
+    rows = list(readable.select_related("village__parent").order_by("village__code", "name_key", "id")[:limit])
+    enrolled = set(Recipient.objects.filter(person_id__in=[p.pk for p in rows]).exclude(state=RecipientState.ENDED).values_list("person_id", flat=True))
+    out = [{"person": person, "village": person.village, "enrolled": person.pk in enrolled} for person in rows]
     audit_record(actor=actor, action="meals.eligible_list", obj=village or Area.objects.filter(kind="kabupaten").first(),
                  village=village, changes={"rows": len(out)})
     return out
