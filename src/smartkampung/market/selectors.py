@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +29,6 @@ def categories() -> list[Category]:
 
 def kecamatan_list() -> list[Area]:
     return list(Area.objects.filter(kind=AreaKind.KECAMATAN).order_by("name"))
-
-
-def _first_photo():
-    return Subquery(ProductPhoto.objects.filter(product=OuterRef("pk")).order_by("position", "id").values("id")[:1])
 
 
 @dataclass(frozen=True)
@@ -70,9 +66,20 @@ def shop_search(*, q: str = "", category: str = "", kecamatan: str = "", seller_
     page_size = max(1, min(page_size, 100))
     pages = max(1, -(-total // page_size))
     page = max(1, min(int(page), pages))
-    rows = (products.select_related("seller__village", "kecamatan", "category").annotate(photo_id=_first_photo())
-            .order_by(*SORTS.get(sort, SORTS["baru"]))[(page - 1) * page_size: page * page_size])
-    return ShopPage(products=list(rows), total=total, page=page, pages=pages, page_size=page_size)
+    rows = list(products.select_related("seller", "kecamatan", "category")
+                .order_by(*SORTS.get(sort, SORTS["baru"]))[(page - 1) * page_size: page * page_size])
+    _attach_first_photos(rows)
+    return ShopPage(products=rows, total=total, page=page, pages=pages, page_size=page_size)
+
+
+def _attach_first_photos(products: list[Product]) -> None:
+    """product.photo_id = its first photo, in one query for the page (not a subquery per sorted row)."""
+    first: dict[int, int] = {}
+    for product_id, photo_id in (ProductPhoto.objects.filter(product_id__in=[p.pk for p in products])
+                                 .order_by("product_id", "-position", "-id").values_list("product_id", "id")):
+        first[product_id] = photo_id  # the last one written per product is its first in (position, id) order
+    for product in products:
+        product.photo_id = first.get(product.pk)
 
 
 def product_for_shop(*, product_id: int, user=None) -> Product:
@@ -104,7 +111,9 @@ def photo_visible(*, photo_id: int, user=None) -> ProductPhoto:
 
 
 def cart_products(product_ids: list[int]) -> dict[int, Product]:
-    return {p.pk: p for p in Product.objects.select_related("seller").annotate(photo_id=_first_photo()).filter(pk__in=product_ids)}
+    products = list(Product.objects.select_related("seller").filter(pk__in=product_ids))
+    _attach_first_photos(products)
+    return {p.pk: p for p in products}
 
 
 # ---------------------------------------------------------------------------------------------- orders
@@ -130,7 +139,9 @@ def seller_orders(*, seller: Seller, status: str = "") -> list[Order]:
 
 
 def seller_products(*, seller: Seller) -> list[Product]:
-    return list(Product.objects.filter(seller=seller).select_related("category").annotate(photo_id=_first_photo()).order_by("name", "id"))
+    products = list(Product.objects.filter(seller=seller).select_related("category").order_by("name", "id"))
+    _attach_first_photos(products)
+    return products
 
 
 def _by_month(orders, months: int = 12) -> list[dict]:

@@ -237,6 +237,9 @@ def seller_update(*, actor: Actor, seller: Seller, **changes) -> Seller:
     seller.save()
     if "village" in changes:
         Product.objects.filter(seller=seller).update(kecamatan=seller.village.parent_id)
+    if "business_name" in changes:
+        for product in Product.objects.filter(seller=seller).select_related("category"):
+            Product.objects.filter(pk=product.pk).update(search_text=search_text_for(product.name, product.category, seller.business_name))
     audit_record(actor=actor, action="mall.seller_update", obj=seller, village=seller.village_id,
                  changes={k: [before[k], str(getattr(seller, k))] for k in changes})
     return seller
@@ -295,8 +298,8 @@ def _int(value, field: str, *, low: int, high: int, what: str) -> int:
     return number
 
 
-def search_text_for(name: str, description: str, category: Category) -> str:
-    words = f"{name} {category.name} {category.name_en} {description[:200]}"
+def search_text_for(name: str, category: Category, shop: str) -> str:
+    words = f"{name} {category.name} {category.name_en} {shop}"
     return " ".join(words.upper().split())[:400]
 
 
@@ -327,7 +330,7 @@ def product_create(
         weight_grams=_int(weight_grams, "weight_grams", low=1, high=MAX_WEIGHT_GRAMS, what=_("Berat")),
         active=bool(active), kecamatan_id=seller.village.parent_id,
         listed=bool(active) and seller.status == SellerStatus.VERIFIED,
-        search_text=search_text_for(name, description, category),
+        search_text=search_text_for(name, category, seller.business_name),
     )
     audit_record(actor=actor, action="mall.product_create", obj=product, village=seller.village_id,
                  changes={"name": name, "price": product.price, "stock": product.stock})
@@ -363,7 +366,7 @@ def product_update(*, actor: Actor, product: Product, **changes) -> Product:
     if "active" in changes:
         product.active = bool(changes["active"])
     product.listed = product.active and product.seller.status == SellerStatus.VERIFIED
-    product.search_text = search_text_for(product.name, product.description, product.category)
+    product.search_text = search_text_for(product.name, product.category, product.seller.business_name)
     product.save()
     audit_record(actor=actor, action="mall.product_update", obj=product, village=product.seller.village_id,
                  changes={k: [before[k], str(getattr(product, k))] for k in changes if before[k] != str(getattr(product, k))})

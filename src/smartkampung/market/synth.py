@@ -177,7 +177,7 @@ def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
                 seller=seller, category=categories[code], name=name, description=description, price=price, stock=stock,
                 weight_grams=rng.randint(wlo, whi), active=active, kecamatan_id=village_parent[seller.village_id],
                 listed=active and seller.status == SellerStatus.VERIFIED,
-                search_text=search_text_for(name, description, categories[code]),
+                search_text=search_text_for(name, categories[code], seller.business_name),
             ))
     Product.objects.bulk_create(products, batch_size=1000)
     orders_made = _seed_orders(rng, seed=seed, sellers=[s for s in sellers if s.status == SellerStatus.VERIFIED], as_of=as_of, now=now)
