@@ -247,7 +247,7 @@ def link_run(
     except Exception as error:
         LinkRun.objects.filter(pk=run.pk).update(status="failed", error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now())
         for b in batches:
-            ImportBatch.objects.filter(pk=b.pk, status=BatchStatus.LINKING).update(status=BatchStatus.STAGED)
+            ImportBatch.objects.filter(pk=b.pk, status=BatchStatus.LINKING).update(status=BatchStatus.STAGED, error=f"linking failed: {error}"[:2000])
         raise
     run.status, run.summary = "done", summary
     run.finished_at, run.seconds = timezone.now(), round(time.monotonic() - started, 2)
