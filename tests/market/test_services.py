@@ -277,3 +277,15 @@ def test_account_create_validates(db):
     with pytest.raises(services.DomainError) as taken:
         services.account_create(actor=actor(None), username="budi.s", password="rahasia-panjang-1", full_name="Budi Lain")
     assert taken.value.code == "duplicate"
+
+
+def test_load_mall_categories_command(tmp_path):
+    import subprocess
+
+    from tests.fresh_db import COMMAND, fresh_database
+
+    with fresh_database(tmp_path) as env:
+        subprocess.run([*COMMAND, "migrate", "-v0"], env=env, check=True, capture_output=True)
+        first = subprocess.run([*COMMAND, "load_mall_categories"], env=env, check=True, capture_output=True, text=True)
+        again = subprocess.run([*COMMAND, "load_mall_categories"], env=env, check=True, capture_output=True, text=True)
+    assert (first.stdout, again.stdout) == ("Mall categories: 7.\n", "Mall categories: 7.\n")

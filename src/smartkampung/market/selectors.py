@@ -18,7 +18,7 @@ from .models import Category, Order, OrderItem, OrderStatus, Product, ProductPho
 from .roles import is_office
 
 PAGE_SIZE = 24
-SORTS = {"baru": ("-id",), "termurah": ("price", "-id"), "termahal": ("-price", "-id")}
+SORTS = {"baru": ("-id",), "termurah": ("price", "id"), "termahal": ("-price", "-id")}  # one direction: an index walk
 # Orders that count as sales: not cancelled. Revenue counts only completed orders.
 LIVE_STATUSES = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
@@ -54,10 +54,11 @@ def shop_search(*, q: str = "", category: str = "", kecamatan: str = "", seller_
     products = Product.objects.filter(listed=True)
     for word in q.upper().split()[:6]:
         products = products.filter(search_text__contains=word[:40])
+    # Codes become ids first, so the (listed, category, ...) and (listed, kecamatan, ...) indexes apply directly.
     if category:
-        products = products.filter(category__code=category)
+        products = products.filter(category_id=Category.objects.filter(code=category).values_list("id", flat=True).first() or 0)
     if kecamatan:
-        products = products.filter(kecamatan__code=kecamatan)
+        products = products.filter(kecamatan_id=Area.objects.filter(code=kecamatan, kind=AreaKind.KECAMATAN).values_list("id", flat=True).first() or 0)
     if seller_slug:
         products = products.filter(seller__slug=seller_slug)
     if in_stock:
@@ -66,7 +67,7 @@ def shop_search(*, q: str = "", category: str = "", kecamatan: str = "", seller_
     page_size = max(1, min(page_size, 100))
     pages = max(1, -(-total // page_size))
     page = max(1, min(int(page), pages))
-    rows = list(products.select_related("seller", "kecamatan", "category")
+    rows = list(products.select_related("seller__village", "kecamatan", "category")
                 .order_by(*SORTS.get(sort, SORTS["baru"]))[(page - 1) * page_size: page * page_size])
     _attach_first_photos(rows)
     return ShopPage(products=rows, total=total, page=page, pages=pages, page_size=page_size)
