@@ -124,7 +124,7 @@ def _menus(rng, providers: list[Provider], as_of: dt.date) -> None:
 
 def _demo_login(actor: Actor) -> None:
     users = get_user_model()
-    provider = Provider.objects.order_by("-assigned", "pk").first()
+    provider = Provider.objects.filter(days_served="1234567").order_by("-assigned", "pk").first()  # serves every day: a demo round exists today
     if provider is None or users.objects.filter(username=DEMO_PROVIDER_LOGIN).exists():
         return
     services.provider_login_create(actor=actor, provider=provider, username=DEMO_PROVIDER_LOGIN, password=f"demo-{DEMO_PROVIDER_LOGIN}")
