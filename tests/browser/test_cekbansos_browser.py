@@ -25,15 +25,15 @@ def _recipient(db):
 
 
 def _missed(db):
-    """A living resident of a desil 1-3 household that receives nothing (BPNT's rule holds), in Kemiren if
-    there is one (its operator decides), else anywhere (the regency admin decides)."""
+    """A living resident of a desil 1-4 household that receives nothing, and who receives nothing of their
+    own (PBI-JKN's rule, desil <= 4, holds), in Kemiren if there is one (its operator decides), else
+    anywhere (the regency admin decides)."""
     return db.execute(
         "SELECT p.nik, p.name, a.code = ? FROM registry_person p JOIN core_area a ON a.id = p.village_id "
         "JOIN registry_membership m ON m.person_id = p.id AND m.end_date IS NULL JOIN registry_household h ON h.id = m.household_id "
-        "WHERE p.date_of_death IS NULL AND h.desil <= 3 "
-        "AND NOT EXISTS (SELECT 1 FROM programmes_enrolment e WHERE e.household_id = h.id OR e.person_id = p.id) "
-        "AND NOT EXISTS (SELECT 1 FROM registry_membership m2 JOIN programmes_enrolment e2 ON e2.person_id = m2.person_id "
-        "                WHERE m2.household_id = h.id AND m2.end_date IS NULL) "
+        "WHERE p.date_of_death IS NULL AND h.desil <= 4 "
+        "AND NOT EXISTS (SELECT 1 FROM programmes_enrolment e WHERE e.household_id = h.id) "
+        "AND NOT EXISTS (SELECT 1 FROM programmes_enrolment e WHERE e.person_id = p.id) "
         "ORDER BY a.code = ? DESC, p.id LIMIT 1", (KEMIREN, KEMIREN)).fetchone()
 
 
@@ -76,7 +76,7 @@ def test_check_usul_confirm_and_follow(served, page, browser):
     page.click("[data-testid=submit]")
     ticket = page.locator("[data-testid=ticket]").inner_text()
     assert re.fullmatch(r"US-[2-9A-Z]{4}-[2-9A-Z]{4}", ticket)
-    assert "Bantuan Pangan Non Tunai" in page.locator("[data-testid=next-step]").inner_text()
+    assert "Penerima Bantuan Iuran JKN" in page.locator("[data-testid=next-step]").inner_text()
 
     # 3. The village operator confirms after the visit.
     _sync_case_teams(db)
@@ -88,7 +88,7 @@ def test_check_usul_confirm_and_follow(served, page, browser):
     staff.goto(f"{base}/cekbansos/staf/")
     staff.click(f"text={ticket}")
     assert missed_name in staff.locator("main").inner_text()
-    staff.select_option("#id_programme", "BPNT")
+    staff.select_option("#id_programme", "PBI_JKN")
     staff.click("[data-testid=confirm]")
     assert staff.locator("[data-testid=status]").inner_text() == "Dikonfirmasi, didaftarkan"
     staff.context.close()
