@@ -466,7 +466,7 @@ def daily_check_record(
     if unknown:
         raise DomainError("invalid", _("Gejala tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)}, field="symptoms")
     if oxygen_saturation is not None and not 50 <= oxygen_saturation <= 100:
-        raise DomainError("invalid", _("Saturasi oksigen 50–100%%."), field="oxygen_saturation")
+        raise DomainError("invalid", _("Saturasi oksigen harus 50 sampai 100 persen."), field="oxygen_saturation")
     checker_kind = checker_kind or _checker_kind(actor)
     if checker_kind not in CheckerKind.values:
         raise DomainError("invalid", _("Pemeriksa harus Puskesmas atau salah satu tiga pilar."), field="checker_kind")
