@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from smartkampung.linkage.models import ImportBatch
 from smartkampung.linkage.synthetic import registry_list, registry_sample, write_rows
 
 
@@ -19,3 +20,8 @@ def agency_list(db, tmp_path):
         return path, [truth for _row, truth in pairs]
 
     return make
+
+
+def new_batches():
+    """Imports made by the test, not the demo list the baseline seed staged (linkage/synth.py)."""
+    return ImportBatch.objects.exclude(file_name__startswith="daftar_bpnt_seed")

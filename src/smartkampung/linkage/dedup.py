@@ -84,8 +84,6 @@ def dedup_file(
     say("read")
     _total, records = _records(path, id_column=id_column, overrides=overrides or {}, today=today)
     frame = matching.prepare(records)
-    if standard:
-        frame["raw_name"] = frame["match_name"]
     if len(frame) < 2:
         raise DomainError("invalid", "The list has fewer than two records: nothing to compare.", field="path")
     model = matching.Model([frame], link_type="dedupe_only", standard=standard)

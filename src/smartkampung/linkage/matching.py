@@ -45,7 +45,7 @@ CLUSTER_AT = 0.95  # `dedup` joins records into one cluster at or above this
 # alike just because they share their first nine letters.
 COMMON_PREFIXES = frozenset({"MUHAMMAD", "SITI", "NUR", "ABDUL", "AHMAD", "M", "NI", "I", "GUSTI", "NYOMAN", "MADE", "KETUT", "PUTU", "KADEK", "WAYAN"})
 
-COLUMNS = ("unique_id", "match_name", "core_name", "name_tokens", "given", "birth_date", "birth_year", "sex", "nik", "nik12", "kk", "village", "kecamatan", "address", "rt_rw")
+COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "birth_year", "sex", "nik", "nik12", "kk", "village", "kecamatan", "address", "rt_rw")
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
         core = [t for t in tokens if t not in COMMON_PREFIXES] or tokens
         village = (r.village or "").strip() or None
         rows.append((
-            r.unique_id, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None,
+            r.unique_id, " ".join(r.name.upper().split()) or None, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None,
             r.birth_date.isoformat() if r.birth_date else None, r.birth_date.year if r.birth_date else None,
             r.sex or None, nik, nik[:12] if nik else None, kk, village,
             (r.kecamatan or "").strip() or None, _address_key(r.address), _rt_rw(r.rt, r.rw),
