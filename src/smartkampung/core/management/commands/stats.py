@@ -18,10 +18,19 @@ class Command(DomainCommand):
         for section, values in stats.items():
             if isinstance(values, dict):
                 self.stdout.write(f"{section}:")
-                for key, value in values.items():
-                    self.stdout.write(f"  {key:<24} {value:>12,}" if isinstance(value, int) else f"  {key:<24} {value}")
+                for key, value in _flat(values):
+                    self.stdout.write(f"  {key:<30} {value:>12,}" if isinstance(value, int) else f"  {key:<30} {value}")
             else:
-                self.stdout.write(f"{section:<26} {values:>12,}" if isinstance(values, int) else f"{section:<26} {values}")
+                self.stdout.write(f"{section:<32} {values:>12,}" if isinstance(values, int) else f"{section:<32} {values}")
+
+
+def _flat(values: dict, prefix: str = ""):
+    """Nested counts (reservations by state, ...) as `reservations.reserved` lines."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            yield from _flat(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def _dumps(value) -> str:
