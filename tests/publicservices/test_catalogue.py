@@ -94,3 +94,16 @@ def test_catalogue_load_command_is_idempotent(loaded):
     assert out.getvalue().strip() == ("Public services catalogue: 0 new agencies, 0 new counters, 0 new services, 0 new synonyms, "
                                       "0 new closures, 0 new letter_types; 0 service(s) reindexed.")
     assert catalogue_load(actor=Actor.system("tests"))["services"] == 0
+
+
+def test_stats_section_and_seeded_activity(loaded):
+    from smartkampung.core.selectors import database_stats
+    from smartkampung.publicservices.models import LetterRequest, Ticket
+
+    section = database_stats()["publicservices"]
+    assert section["agencies"] == 28 and section["services"] == 234
+    assert section["letter_requests"]["submitted"] == LetterRequest.objects.filter(state="submitted").count() > 0
+    assert set(section["letter_requests"]) == {"submitted", "needs_visit", "checked", "issued", "rejected"}
+    # The baseline's seed left a day of served queue history with consistent timestamps.
+    tickets = Ticket.objects.exclude(state="waiting")
+    assert tickets.count() > 100 and all(t.issued_at <= t.called_at <= t.finished_at for t in tickets)

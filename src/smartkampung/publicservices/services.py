@@ -311,7 +311,7 @@ def ticket_walk_in(*, actor: Actor, service: Service, now: dt.datetime | None = 
 def appointment_check_in(*, actor: Actor, code: str, now: dt.datetime | None = None) -> Ticket:
     """The resident arrives with their booking code: a ticket that is called before walk-ins."""
     now = local_now(now)
-    appointment = Appointment.objects.select_for_update().select_related("slot", "service__counter").filter(code=(code or "").strip().upper()).first()
+    appointment = Appointment.objects.select_for_update(of=("self",)).select_related("slot", "service__counter").filter(code=(code or "").strip().upper()).first()
     if appointment is None:
         raise DomainError("not_found", "Kode janji temu tidak dikenal.", field="code")
     if appointment.state != AppointmentState.BOOKED:
@@ -470,7 +470,7 @@ def letter_requests_viewed(*, actor: Actor, requests: list[LetterRequest]) -> No
 
 
 def _lock_request(request: LetterRequest) -> LetterRequest:
-    return LetterRequest.objects.select_for_update().select_related("letter_type", "village__parent", "person", "household").get(pk=request.pk)
+    return LetterRequest.objects.select_for_update(of=("self",)).select_related("letter_type", "village__parent", "person", "household").get(pk=request.pk)
 
 
 def _require_village_staff(actor: Actor, village: Area) -> None:

@@ -18,7 +18,7 @@ from smartkampung.core.audit import Actor
 from smartkampung.core.models import Area
 from smartkampung.registry.models import Membership, Person
 
-from .calendar import closed_reason, slot_times
+from .calendar import closed_reason, holiday_name, slot_times
 from .models import (
     Appointment,
     Counter,
@@ -133,6 +133,13 @@ def _letter_requests(r: random.Random, used: set[str]) -> int:
     return len(made)
 
 
+def _last_working_day(day: dt.date) -> dt.date:
+    """The queue history is of the last day the mall worked on or before `day` (1 January is a holiday)."""
+    while day.weekday() >= 5 or holiday_name(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
     r = random.Random(f"publicservices:{seed}")
     loaded = catalogue_load(actor=actor)
@@ -140,7 +147,7 @@ def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
     return {
         "services": Service.objects.count(),
         "services_new": loaded["services"],
-        "tickets": _queue_day(r, as_of),
+        "tickets": _queue_day(r, _last_working_day(as_of)),
         "appointments": _appointments(r, as_of, used),
         "letter_requests": _letter_requests(r, used),
     }
