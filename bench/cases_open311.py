@@ -138,11 +138,13 @@ def main() -> None:
     server = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     today = dt.date.today()
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/v1/health")
                 break
             except OSError:
+                if server.poll() is not None:
+                    raise SystemExit("smartkampung serve did not start (unapplied migrations? run with --prepare or `smartkampung migrate`)") from None
                 time.sleep(0.3)
         print(f"date: {today}  machine: {machine()}")
         print(f"database: {args.database_url.split('://')[0]}  cases on record: {int(on_record):,}  server: smartkampung serve --workers {args.workers}  clients: {args.clients}")

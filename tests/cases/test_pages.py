@@ -187,3 +187,26 @@ def test_photos_are_served_to_the_team_only(client_for, users, jambewangi, setti
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert client_for(users["operator"]).get(url).status_code == 404
     assert Client().get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_english_switch(jambewangi):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cases/report/"})
+    page = client.get("/cases/report/").content.decode()
+    assert "Report to the Banyuwangi Regency Government" in page and "Use my location" in page
+
+
+@pytest.mark.django_db
+def test_opening_a_case_about_a_resident_is_audited(client_for, users, jambewangi):
+    from smartkampung.registry.models import Person
+
+    woman = Person.objects.filter(village=jambewangi, sex="F").order_by("id").first()
+    case = services.case_raise(actor=actor(users["puskesmas"]), category_code="high_risk_pregnancy", village=jambewangi, title="Bumil risti",
+                               subject_person=woman, answers={"due_date": "2026-12-24"})
+    before = AuditEvent.objects.filter(action="case.view", object_id=str(case.pk)).count()
+    page = client_for(users["puskesmas"]).get(f"/cases/{case.pk}/").content.decode()
+    assert woman.name in page
+    views = AuditEvent.objects.filter(action="case.view", object_id=str(case.pk))
+    assert (before, views.count(), views.get().actor.username, views.get().changes) == (0, 1, "puskesmas.sempu", {"subject_person": woman.pk})
+    assert woman.name not in Client().get(f"/cases/t/{case.ticket}/").content.decode()

@@ -204,3 +204,18 @@ def test_resolve_checks_resolution_and_state(kemiren, users):
         services.case_resolve(actor=a, case=case, resolution="resolved")
     assert twice.value.code == "conflict"
     assert Case.objects.get(pk=case.pk).state == "rejected"
+
+
+@pytest.mark.django_db
+def test_synth_seed_is_proportional_and_deterministic(jambewangi):
+    from smartkampung.cases.synth import build_cases
+    from smartkampung.core.models import Area
+    from smartkampung.registry.models import Person
+
+    alive = Person.objects.filter(date_of_death__isnull=True).count()
+    assert Case.objects.filter(reply_code_hash="").count() == alive // 8  # one synthetic case per 8 living residents
+    villages = list(Area.objects.filter(code__in=["35.10.20.2002", "35.10.15.2004"]).order_by("code"))
+    first, _ = build_cases(seed=5, count=40, as_of=dt.date(2026, 11, 23), villages=villages, weights=[1, 1], ticket_start=1)
+    second, _ = build_cases(seed=5, count=40, as_of=dt.date(2026, 11, 23), villages=villages, weights=[1, 1], ticket_start=1)
+    assert [(c.ticket, c.category_id, c.village_id, c.state, c.created_at) for c in first] == [(c.ticket, c.category_id, c.village_id, c.state, c.created_at) for c in second]
+    assert {c.team_id is not None for c in first} == {True}

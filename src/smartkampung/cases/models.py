@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from smartkampung.core.models import Area
 
@@ -120,9 +121,9 @@ class TicketCounter(models.Model):
 
 
 class Resolution(models.TextChoices):
-    RESOLVED = "resolved", "Selesai"
-    REJECTED = "rejected", "Tidak terbukti"
-    REFERRED = "referred", "Dirujuk"
+    RESOLVED = "resolved", _("Selesai")
+    REJECTED = "rejected", _("Tidak terbukti")
+    REFERRED = "referred", _("Dirujuk")
 
 
 class Case(models.Model):
@@ -171,6 +172,7 @@ class Case(models.Model):
             models.Index(fields=["team", "is_open", "due_at"], name="case_team_queue"),
             models.Index(fields=["village", "is_open", "created_at"], name="case_village_open"),
             models.Index(fields=["category", "is_open", "created_at"], name="case_category_open"),
+            models.Index(fields=["category", "created_at"], name="case_category_created"),
             models.Index(fields=["updated_at", "id"], name="case_updated"),
             models.Index(fields=["is_open", "due_at"], name="case_open_due"),
         ]
@@ -188,19 +190,19 @@ class Case(models.Model):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", "Dilaporkan"
-    ACKNOWLEDGED = "acknowledged", "Diterima tim"
-    STARTED = "started", "Dikerjakan"
-    NOTE = "note", "Catatan"
-    VISIT = "visit", "Kunjungan rumah"
-    RESOLVED = "resolved", "Ditindaklanjuti"
-    REFERRED = "referred", "Dirujuk"
-    ESCALATED = "escalated", "Dieskalasi ke kecamatan"
-    MERGED = "merged", "Digabung"
-    REPLY = "reply", "Balasan pelapor"
-    REOPENED = "reopened", "Dibuka kembali"
-    CLOSED = "closed", "Ditutup"
-    PLACEMENT = "placement", "Rumah singgah"
+    CREATED = "created", _("Dilaporkan")
+    ACKNOWLEDGED = "acknowledged", _("Diterima tim")
+    STARTED = "started", _("Dikerjakan")
+    NOTE = "note", _("Catatan")
+    VISIT = "visit", _("Kunjungan rumah")
+    RESOLVED = "resolved", _("Ditindaklanjuti")
+    REFERRED = "referred", _("Dirujuk")
+    ESCALATED = "escalated", _("Dieskalasi ke kecamatan")
+    MERGED = "merged", _("Digabung")
+    REPLY = "reply", _("Balasan pelapor")
+    REOPENED = "reopened", _("Dibuka kembali")
+    CLOSED = "closed", _("Ditutup")
+    PLACEMENT = "placement", _("Rumah singgah")
 
 
 class CaseEvent(models.Model):
@@ -243,11 +245,11 @@ class CasePhoto(models.Model):
 
 
 class VisitOutcome(models.TextChoices):
-    TREATED_AT_HOME = "treated_at_home", "Ditangani di rumah"
-    REFERRED_PUSKESMAS = "referred_puskesmas", "Dirujuk ke Puskesmas"
-    REFERRED_HOSPITAL = "referred_hospital", "Dirujuk ke rumah sakit"
-    NOT_FOUND = "not_found", "Tidak ditemukan di alamat"
-    NOT_NEEDED = "not_needed", "Tidak perlu tindakan"
+    TREATED_AT_HOME = "treated_at_home", _("Ditangani di rumah")
+    REFERRED_PUSKESMAS = "referred_puskesmas", _("Dirujuk ke Puskesmas")
+    REFERRED_HOSPITAL = "referred_hospital", _("Dirujuk ke rumah sakit")
+    NOT_FOUND = "not_found", _("Tidak ditemukan di alamat")
+    NOT_NEEDED = "not_needed", _("Tidak perlu tindakan")
 
 
 class HomeVisit(models.Model):
@@ -305,10 +307,10 @@ class Bed(models.Model):
 
 
 class PlacementStatus(models.TextChoices):
-    BOOKED = "booked", "Dipesan"
-    STAYING = "staying", "Menginap"
-    ENDED = "ended", "Selesai"
-    CANCELLED = "cancelled", "Dibatalkan"
+    BOOKED = "booked", _("Dipesan")
+    STAYING = "staying", _("Menginap")
+    ENDED = "ended", _("Selesai")
+    CANCELLED = "cancelled", _("Dibatalkan")
 
 
 class Placement(models.Model):

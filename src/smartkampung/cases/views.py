@@ -158,6 +158,7 @@ def queue(request):
     return render(request, "cases/queue.html", {
         "teams": teams, "team": team, "rows": rows, "states": CaseState.objects.filter(is_open=True), "state": state,
         "categories": CaseCategory.objects.all(), "category": category, "overdue": overdue, "now": timezone.now(), "escalated": escalated,
+        "base": reverse("cases:queue"),  # row links are base + pk + "/" (one reverse() per page, not per row)
     })
 
 
