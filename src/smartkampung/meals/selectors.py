@@ -259,15 +259,22 @@ class VillageFigures:
 
 
 def _eligible(as_of: dt.date):
-    """Residents the programme's own rule makes eligible now (the targeting engine, over its facts snapshot)."""
-    from smartkampung.programmes.models import Programme
-    from smartkampung.programmes.services import eligible_facts, person_facts_ensure
+    """Residents the programme's own rule makes eligible now (the targeting engine, over the facts snapshot
+    of the last targeting run). None when there is no rule or no snapshot yet: a page read never builds
+    the snapshot (that is the targeting run's job, and takes a while at full scale)."""
+    from smartkampung.programmes.models import PersonFacts, Programme
+    from smartkampung.programmes.services import eligible_facts
 
     programme = Programme.objects.filter(code=PROGRAMME_CODE).first()
-    if programme is None or not programme.rule_text:
+    if programme is None or not programme.rule_text or not PersonFacts.objects.exists():
         return None
-    person_facts_ensure()
     return eligible_facts(programme=programme, as_of=as_of)
+
+
+def eligibility_known() -> bool:
+    from smartkampung.programmes.models import PersonFacts
+
+    return PersonFacts.objects.exists()
 
 
 def _served():

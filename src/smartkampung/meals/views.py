@@ -59,7 +59,7 @@ def home(request):
     return render(request, "meals/home.html", {
         "figures": figures, "totals": totals, "start": start, "end": end, "run": selectors.latest_run(),
         "is_office": services.is_office(request.user), "deaths": selectors.deaths_pending(user=request.user).count(),
-        "providers": Provider.objects.filter(active=True).count(),
+        "providers": Provider.objects.filter(active=True).count(), "eligibility_known": selectors.eligibility_known(),
     })
 
 
@@ -319,7 +319,8 @@ def coverage(request):
     if code and village is None:
         raise DomainError("not_found", _("Desa tidak ditemukan di wilayah Anda."))
     rows = selectors.eligible_not_served(actor=actor_from_request(request), village=village)
-    return render(request, "meals/coverage.html", {"rows": rows, "village": village, "villages": scoped_villages(request.user).order_by("code")})
+    return render(request, "meals/coverage.html", {"rows": rows, "village": village, "villages": scoped_villages(request.user).order_by("code"),
+                                                   "eligibility_known": selectors.eligibility_known()})
 
 
 OUTCOME_LABELS = dict(Outcome.choices)
