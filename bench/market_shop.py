@@ -6,12 +6,13 @@
 2. A burst of concurrent orders for the last items: many buyers (each with its own connection and
    token) order the same few products at once through POST /api/v1/mall/orders; sold never exceeds stock.
 
-    .venv/bin/python bench/market_shop.py                       # a fresh SQLite database (100,000 people)
-    .venv/bin/python bench/market_shop.py --database-url URL    # an existing database (its mall is topped up)
-    .venv/bin/python scripts/with_postgres.py --durable -- .venv/bin/python bench/market_shop.py --database-url '{url}'
+    .venv/bin/python bench/market_shop.py [--people 100000]     # a fresh SQLite database, synthesised first
+    .venv/bin/python bench/market_shop.py --database-url URL    # an existing, synthesised database
+    .venv/bin/python scripts/with_postgres.py --durable -- .venv/bin/python bench/market_shop.py --build
+                                                                # a throwaway PostgreSQL (SMARTKAMPUNG_DATABASE_URL), synthesised first
 
-Without --database-url the script synthesises a regency of --people residents into a temporary SQLite file
-(the mall seed makes a few hundred shops), then adds products until the shop holds --products listed ones.
+Without --database-url (or with --build) the script synthesises --people residents (the mall seed makes a
+few hundred shops); in every case it then adds products until the shop holds --products listed ones.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import socket
 import subprocess
@@ -70,6 +72,7 @@ print(json.dumps({{"ids": rng.sample(ids, min(len(ids), {n})), "words": words, "
 """
 BURST_SETUP = """
 import json
+import os
 from django.contrib.auth import get_user_model
 from smartkampung.core.audit import Actor
 from smartkampung.core.services import token_issue
@@ -84,6 +87,7 @@ print(json.dumps({{"products": [p.pk for p in products], "tokens": tokens}}))
 """
 BURST_COUNT = """
 import json
+import os
 from django.db.models import Sum
 from smartkampung.market.models import OrderItem, Product
 ids = {ids}
@@ -194,6 +198,7 @@ def _burst(port: int, env: dict, *, products: int, stock: int, buyers: int) -> s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--build", action="store_true", help="migrate and synthesise into SMARTKAMPUNG_DATABASE_URL first")
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--products", type=int, default=5_000)
     parser.add_argument("--requests", type=int, default=2_000)
@@ -202,14 +207,15 @@ def main() -> None:
     parser.add_argument("--buyers", type=int, default=40)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="sk-bench-mall-"))
-    database_url = args.database_url or f"sqlite:///{tmp / 'mall.sqlite3'}"
+    database_url = args.database_url or (os.environ["SMARTKAMPUNG_DATABASE_URL"] if args.build else f"sqlite:///{tmp / 'mall.sqlite3'}")
     env = env_for(database_url, tmp / "var")
-    if not args.database_url:
+    if args.build or not args.database_url:
         t0 = time.perf_counter()
         smartkampung(env, "migrate", "-v0")
         smartkampung(env, "load_areas", stdout=subprocess.DEVNULL)
         smartkampung(env, "synth", "--people", str(args.people), "--seed", "1", "--no-progress", stdout=subprocess.DEVNULL)
         print(f"built: {args.people:,} people with the mall and festival seed in {time.perf_counter() - t0:.0f} s")
+    smartkampung(env, "migrate", "-v0")  # an existing database may predate the latest migrations
     smartkampung(env, "collectstatic", "--noinput", "-v0")
     topped = _shell(env, TOP_UP.format(products=args.products))
     sample = _shell(env, SAMPLE.format(n=args.requests))
@@ -218,12 +224,17 @@ def main() -> None:
     server = subprocess.Popen([*COMMAND, "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 180  # a loaded machine can take a while to fork and import the workers
+        while True:
             try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/v1/health")
-                break
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                probe.request("GET", "/api/v1/health")
+                if probe.getresponse().status == 200:
+                    break
             except OSError:
-                time.sleep(0.3)
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("smartkampung serve did not start") from None
+                time.sleep(0.5)
         print(f"date: {dt.date.today()}  machine: {machine()}")
         print(f"database: {database_url.split('://')[0]}  listed products: {topped['listed']:,} (added {topped['added']:,})  "
               f"server: smartkampung serve --workers {args.workers}  clients: {args.clients}")

@@ -119,6 +119,9 @@ def test_seller_confirms_and_ships_from_the_order_page(shop, citizen):
     assert (fresh.status, fresh.tracking_number) == ("shipped", "JNT-99")
     sales = client.get("/mall/penjual/").context["sales"]
     assert (sales["units_sold"], sales["in_progress"], sales["revenue"]) == (1, 150_000, 0)
+    assert sales["top_products"] == [{"product_id": product.pk, "product_name": "Kain Batik Tulis Gajah Oling", "units": 1, "amount": 150_000}]
+    client.post(f"/mall/pesanan/{order.code}/", {"action": "complete"})
+    assert client.get("/mall/penjual/").context["sales"]["revenue"] == 150_000
 
 
 def test_office_pages_are_for_the_office_only(shop, users, citizen, office_user):
