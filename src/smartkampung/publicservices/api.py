@@ -7,6 +7,7 @@ requests and verification); staff endpoints (/layanan/staff/...) take a session 
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -42,6 +43,30 @@ class _AnyRoleBearer(HttpBearer):
 
 
 STAFF = [_AnyRoleBearer(), _AnyRoleSession()]
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, Schema):
+        return _has_nul(value.model_dump())
+    return False
+
+
+def refuse_nul(view):
+    """A NUL character is never real input and PostgreSQL cannot compare text with it: a 400, not a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if _has_nul(list(args)) or _has_nul(kwargs):
+            raise DomainError("invalid", "Input holds a NUL character.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _actor(request: HttpRequest):
@@ -263,21 +288,25 @@ def _time(value: str) -> dt.time:
 
 
 @router.get("/layanan/agencies", response=list[AgencyOut], summary="Agencies of the service mall")
+@refuse_nul
 def agencies(request):
     return [{"code": a.code, "short_name": a.short_name, "name": a.name, "kind": a.kind, "services": a.n_services} for a in selectors.agencies_with_counts()]
 
 
 @router.get("/layanan/services", response=list[ServiceOut], summary="Search the catalogue (Bahasa Indonesia, with synonyms)")
+@refuse_nul
 def service_search(request, q: str = "", agency: str = "", mode: str = ""):
     return [_service_out(s) for s in selectors.catalogue_search(q=q, agency_code=agency, mode=mode)]
 
 
 @router.get("/layanan/services/{code}", response={200: ServiceOut, **ERRORS}, summary="One service")
+@refuse_nul
 def service_detail(request, code: str):
     return _service_out(_service(code))
 
 
 @router.get("/layanan/services/{code}/slots", response={200: DayOut, **ERRORS}, summary="Slots and free seats of a day")
+@refuse_nul
 def service_slots(request, code: str, date: dt.date):
     day = selectors.service_day(service=_service(code), day=date)
     return {"date": day.day, "closed": day.closed,
@@ -285,6 +314,7 @@ def service_slots(request, code: str, date: dt.date):
 
 
 @router.post("/layanan/appointments", response={201: AppointmentOut, **ERRORS}, summary="Book a slot")
+@refuse_nul
 def appointment_book(request, payload: BookingIn):
     appointment = services.appointment_book(actor=_actor(request), service=_service(payload.service), date=payload.date,
                                             starts_at=_time(payload.starts_at), name=payload.name, phone=payload.phone)
@@ -292,32 +322,38 @@ def appointment_book(request, payload: BookingIn):
 
 
 @router.post("/layanan/appointments/{code}/cancel", response={200: AppointmentOut, **ERRORS}, summary="Cancel a booking (code + phone)")
+@refuse_nul
 def appointment_cancel(request, code: str, payload: CancelIn):
     return _appointment_out(services.appointment_cancel(actor=_actor(request), code=code, phone=payload.phone))
 
 
 @router.post("/layanan/appointments/{code}/check-in", response={201: TicketOut, **ERRORS}, summary="Arrive for a booking: a queue ticket")
+@refuse_nul
 def appointment_check_in(request, code: str):
     return Status(201, _ticket_out(services.appointment_check_in(actor=_actor(request), code=code)))
 
 
 @router.post("/layanan/tickets", response={201: TicketOut, **ERRORS}, summary="Take a walk-in queue ticket for today")
+@refuse_nul
 def ticket_walk_in(request, payload: WalkInIn):
     return Status(201, _ticket_out(services.ticket_walk_in(actor=_actor(request), service=_service(payload.service))))
 
 
 @router.get("/layanan/queue/screen", response=ScreenOut, summary="The numbers being called (the public screen polls this)")
+@refuse_nul
 def queue_screen(request):
     return selectors.queue_screen()
 
 
 @router.get("/layanan/letter-types", response=list[LetterTypeOut], summary="Village letters a resident can request")
+@refuse_nul
 def letter_types(request):
     return [{"code": t.code, "name": t.name, "detail_fields": t.detail_fields, "needs_poverty_check": t.needs_poverty_check}
             for t in LetterType.objects.filter(active=True)]
 
 
 @router.post("/layanan/letters/requests", response={201: LetterRequestOut, **ERRORS}, summary="Request a village letter (NIK + birth date)")
+@refuse_nul
 def letter_request_submit(request, payload: LetterRequestIn):
     letter_request = services.letter_request_submit(actor=_actor(request), letter_type_code=payload.letter_type, village_code=payload.village_code,
                                                     nik=payload.nik, birth_date=payload.birth_date, purpose=payload.purpose,
@@ -326,6 +362,7 @@ def letter_request_submit(request, payload: LetterRequestIn):
 
 
 @router.post("/layanan/letters/requests/{code}/status", response={200: LetterRequestOut, **ERRORS}, summary="Follow a request (code + NIK + birth date)")
+@refuse_nul
 def letter_request_status(request, code: str, payload: StatusIn):
     letter_request = selectors.letter_request_public(code=code, nik=payload.nik, birth_date=payload.birth_date)
     if letter_request is None:
@@ -334,6 +371,7 @@ def letter_request_status(request, code: str, payload: StatusIn):
 
 
 @router.get("/layanan/letters/verify/{code}", response={200: VerifyOut, 404: VerifyOut}, summary="Verify an issued letter (public)")
+@refuse_nul
 def letter_verify(request, code: str, s: str = ""):
     result = selectors.letter_verify(code=code, signature_param=s)
     body = {"status": result.status, "message": result.message, "letter": result.public}
@@ -351,6 +389,7 @@ def _counter(code: str) -> Counter:
 
 
 @router.post("/layanan/staff/counters/{code}/call-next", auth=STAFF, response={200: TicketOut, 204: None, **ERRORS}, summary="Call the next ticket")
+@refuse_nul
 def call_next(request, code: str):
     ticket = services.ticket_call_next(actor=_actor(request), counter=_counter(code))
     return Status(204, None) if ticket is None else _ticket_out(ticket)
@@ -364,16 +403,19 @@ def _ticket(ticket_id: int) -> Ticket:
 
 
 @router.post("/layanan/staff/tickets/{ticket_id}/finish", auth=STAFF, response={200: TicketOut, **ERRORS}, summary="Served or no-show")
+@refuse_nul
 def ticket_finish(request, ticket_id: int, payload: FinishIn):
     return _ticket_out(services.ticket_finish(actor=_actor(request), ticket=_ticket(ticket_id), outcome=payload.outcome))
 
 
 @router.post("/layanan/staff/tickets/{ticket_id}/recall", auth=STAFF, response={200: TicketOut, **ERRORS}, summary="Call a ticket again")
+@refuse_nul
 def ticket_recall(request, ticket_id: int):
     return _ticket_out(services.ticket_recall(actor=_actor(request), ticket=_ticket(ticket_id)))
 
 
 @router.get("/layanan/staff/stats", auth=STAFF, response={200: dict, **ERRORS}, summary="Daily statistics per service and counter")
+@refuse_nul
 def daily_stats(request, date: dt.date):
     if not services.is_mall_staff(request.user):
         raise DomainError("forbidden", "Hanya petugas Mal Pelayanan Publik yang dapat melihat statistik.")
@@ -395,6 +437,7 @@ def _staff_request_out(r) -> dict:
 
 
 @router.get("/layanan/staff/letters/requests", auth=STAFF, response=list[StaffRequestOut], summary="Letter requests of my villages")
+@refuse_nul
 def staff_requests(request, state: str = ""):
     rows = selectors.letter_requests_for(user=request.user, state=state)
     services.letter_requests_viewed(actor=_actor(request), requests=rows)
@@ -402,22 +445,26 @@ def staff_requests(request, state: str = ""):
 
 
 @router.post("/layanan/staff/letters/requests/{code}/check", auth=STAFF, response={200: StaffRequestOut, **ERRORS}, summary="Operator: check against the registry")
+@refuse_nul
 def staff_check(request, code: str, payload: NoteIn):
     return _staff_request_out(services.letter_request_check(actor=_actor(request), request=_staff_request(request, code), note=payload.note))
 
 
 @router.post("/layanan/staff/letters/requests/{code}/visit", auth=STAFF, response={200: StaffRequestOut, **ERRORS}, summary="Operator: home-visit outcome")
+@refuse_nul
 def staff_visit(request, code: str, payload: VisitIn):
     return _staff_request_out(services.letter_request_visit_record(actor=_actor(request), request=_staff_request(request, code),
                                                                    confirmed=payload.confirmed, note=payload.note))
 
 
 @router.post("/layanan/staff/letters/requests/{code}/reject", auth=STAFF, response={200: StaffRequestOut, **ERRORS}, summary="Reject a request")
+@refuse_nul
 def staff_reject(request, code: str, payload: RejectIn):
     return _staff_request_out(services.letter_request_reject(actor=_actor(request), request=_staff_request(request, code), reason=payload.reason))
 
 
 @router.post("/layanan/staff/letters/requests/{code}/approve", auth=STAFF, response={201: LetterOut, **ERRORS}, summary="Village head: approve and issue")
+@refuse_nul
 def staff_approve(request, code: str):
     letter = services.letter_approve(actor=_actor(request), request=_staff_request(request, code))
     return Status(201, {"number": letter.number, "code": letter.code, "verify_url": letters.qr_payload(code=letter.code, signature_hex=letter.signature)})

@@ -75,6 +75,8 @@ def _clean_phone(phone: str, *, required: bool) -> str:
 
 def _text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL; nobody types one
+        raise DomainError("invalid", f"{field} memuat karakter yang tidak sah.", field=field)
     if required and not value:
         raise DomainError("invalid", f"{field} wajib diisi.", field=field)
     if len(value) > max_length:
@@ -412,7 +414,7 @@ def _person_by_identity(nik: str, birth_date: dt.date | None) -> Person:
 def _details(letter_type: LetterType, details: dict) -> dict:
     clean = {}
     for spec in letter_type.detail_fields:
-        value = str((details or {}).get(spec["name"], "")).strip()
+        value = _text(str((details or {}).get(spec["name"], "")), spec["name"], max_length=200, required=False)
         if spec.get("required") and not value:
             raise DomainError("invalid", f"{spec['label']} wajib diisi.", field=spec["name"])
         if len(value) > 200:
