@@ -34,8 +34,16 @@ def models_parent():
 
 
 def test_seeded_reservations_hold_their_nights_and_affected_scale_with_population(db):
-    assert Reservation.objects.filter(channel="synth").count() == 12
+    from smartkampung.core.models import AuditEvent
+    from smartkampung.isolation.models import DailyCheck
+
+    seeded = AuditEvent.objects.get(action="synth.run").changes["seeded"]["isolation"]
+    assert Reservation.objects.filter(channel="synth").count() == seeded["isolation_reservations"] == 12
+    assert dict(Reservation.objects.values_list("status").annotate(n=Count("id"))) == {"checked_in": 6, "reserved": 4, "completed": 2}
     assert BedNight.objects.count() == 12 * 14
-    assert Bed.objects.count() > 600
+    # six in isolation for 5 days (arrived 5 days before the seed date) and two who completed 14 days
+    assert DailyCheck.objects.count() == seeded["isolation_checks"] == 6 * 5 + 2 * 14
+    assert Bed.objects.count() == seeded["isolation_beds"]
+    assert seeded["isolation_houses"] == 300 and seeded["puskesmas"] == 25
     # 2,000 of 1,791,789 people: 3,500 tourism workers scale down to 4, 1,400 laid off to 2, 2,100 informal to 2
     assert dict(AffectedResident.objects.values_list("sector").annotate(n=Count("id"))) == {"tourism": 4, "laid_off": 2, "informal": 2}
