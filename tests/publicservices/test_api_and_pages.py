@@ -128,6 +128,7 @@ def test_letter_desk_pages_and_public_verification(loaded, family, kemiren, kade
 
     pdf = client_for(kades).get(f"/layanan/staf/surat/{request.code}/surat.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="letter_request.view", object_id=str(request.pk), actor=kades).exists()
     public_pdf = Client().get(f"/layanan/surat/{request.code}/{letter.code}.pdf")
     assert public_pdf.status_code == 200 and bytes(public_pdf.content) == bytes(letter.pdf)
     assert Client().get(f"/layanan/surat/SRT-XXXXXX/{letter.code}.pdf").status_code == 404

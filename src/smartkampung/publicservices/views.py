@@ -338,4 +338,5 @@ def staff_letter_pdf(request, code: str):
     letter = Letter.objects.filter(request=found).first() if found else None
     if letter is None:
         raise DomainError("not_found", _("Surat tidak ditemukan di wilayah Anda."))
+    services.letter_requests_viewed(actor=actor_from_request(request), requests=[found])
     return _pdf_response(letter)
