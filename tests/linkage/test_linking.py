@@ -185,3 +185,23 @@ def test_registry_duplicates_go_to_review(users, django_db_setup):
     # Running again asks nothing new.
     again = services.link_run(actor=actor(users["analyst"]), include_registry=True)
     assert again.summary["registry"]["review_items"] == 0
+
+
+def test_targeting_counts_the_list(users, agency_list):
+    from smartkampung.programmes.models import FindingKind, TargetingFinding
+    from smartkampung.programmes.services import targeting_run
+
+    path, _truth = agency_list(rows=60, seed=14, unknown=0.15)
+    batch, _run = _linked(users, path, programme="RANTANG_KASIH")
+    ours = Enrolment.objects.filter(source_ref__startswith=f"linkage import {batch.pk}:")
+    unknown_niks = set(ours.filter(person__isnull=True).values_list("listed_nik", flat=True))
+    assert unknown_niks  # the list names people the registry does not know
+    run = targeting_run(actor=actor(users["analyst"]), codes=["RANTANG_KASIH"])
+    stat = run.stats.get()
+    assert stat.recipients == Enrolment.objects.filter(programme__code="RANTANG_KASIH", end_date__isnull=True).count()
+    found = set(TargetingFinding.objects.filter(run=run, kind=FindingKind.UNKNOWN_NIK).values_list("listed_nik", flat=True))
+    assert unknown_niks <= found
+    # A listed resident who is not eligible (Rantang Kasih: poor elderly living alone) is reported as such.
+    listed = set(ours.filter(person__isnull=False).values_list("person_id", flat=True))
+    not_eligible = set(TargetingFinding.objects.filter(run=run, kind=FindingKind.NOT_ELIGIBLE).values_list("person_id", flat=True))
+    assert listed & not_eligible
