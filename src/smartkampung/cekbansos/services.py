@@ -9,6 +9,7 @@ the log row and both counters in one short transaction.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -159,7 +160,11 @@ def ticket_follow(*, ticket: str, client: str, via: str) -> Usul | Sanggah:
 
 
 def _public_actor(client: str, via: str) -> Actor:
-    return Actor(user=None, ip=client or None, via=via, label="warga:cekbansos")
+    try:
+        ip = str(ipaddress.ip_address(client))
+    except ValueError:  # the audit trail takes addresses only (a proxy may send junk in its header)
+        ip = None
+    return Actor(user=None, ip=ip, via=via, label="warga:cekbansos")
 
 
 def _report_allowed(client: str, via: str, kind: str) -> None:

@@ -48,7 +48,7 @@ def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
         person = Person.objects.get(pk=rng.choice(ids))
         services.usul_submit(
             nik=person.nik, relation=rng.choice([Relation.SELF, Relation.NEIGHBOUR]), reporter_contact=f"08{rng.randrange(10**9, 10**10)}",
-            reason=_USUL_REASONS[made_usul % len(_USUL_REASONS)], client=f"synth-{seed}-usul-{made_usul}", via="web", today=as_of,
+            reason=_USUL_REASONS[made_usul % len(_USUL_REASONS)], client=f"192.0.2.{made_usul + 1}", via="web", today=as_of,
         )
         made_usul += 1
     enrolments = list(Enrolment.objects.filter(person__isnull=False, person__date_of_death__isnull=True, end_date__isnull=True,
@@ -57,7 +57,7 @@ def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
     for person_id, code in enrolments[:SANGGAH_COUNT]:
         services.sanggah_submit(
             person_id=person_id, programme_code=code, reason_kind=[SanggahReason.WELL_OFF, SanggahReason.MOVED][made_sanggah % 2],
-            reason=_SANGGAH_REASONS[made_sanggah % 2], client=f"synth-{seed}-sanggah-{made_sanggah}", via="web", today=as_of,
+            reason=_SANGGAH_REASONS[made_sanggah % 2], client=f"192.0.2.{made_sanggah + 101}", via="web", today=as_of,
         )
         made_sanggah += 1
     return {"excluding_programmes": excluding, "usul": made_usul, "sanggah": made_sanggah}
