@@ -644,7 +644,7 @@ def letter_approve(*, actor: Actor, request: LetterRequest, now: dt.datetime | N
     serial = letter_serial_take(village=village, year=now.year)
     number = letters.letter_number(number_format=office.number_format, classification=letter_type.classification, serial=serial,
                                    office=office.letter_code, year=now.year, month=now.month)
-    person = Person.objects.get(pk=request.person_id)
+    person = request.person  # read with the locked request
     signer_name = office.head_name or (actor.user.get_full_name() if actor.user_or_none else "")
     content = {
         "v": letters.CONTENT_VERSION, "code": _unique_code(Letter, "", 10), "number": number, "type": letter_type.code, "title": letter_type.name,
