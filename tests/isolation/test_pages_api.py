@@ -141,3 +141,31 @@ def test_affected_pages_record_and_import(family, kemiren, client_for, users):
     assert client_for(users["puskesmas"]).get(f"/isolasi/staf/terdampak/impor/{batch.pk}/").status_code == 404
     listing = client_for(users["puskesmas"]).get("/isolasi/staf/terdampak/")
     assert head.nik not in listing.content.decode()  # Sempu's Puskesmas does not see Kemiren's residents
+
+
+def test_staff_api_adds_a_house_rooms_pillars_and_takes_a_bed_out(family, kemiren, reserve, client_for, users):
+    op = client_for(users["operator"])
+    created = op.post("/api/v1/isolation/houses", {
+        "village_code": kemiren.code, "name": "Rumah Isolasi Balai RW 2", "address": "Dusun Krajan", "latitude": -8.2, "longitude": 114.33,
+        "puskesmas_code": "PKM-351015", "rooms": [{"name": "Kamar 1", "beds": 2}], "facilities": ["bathroom"],
+        "pillars": [{"kind": "babinsa", "name": "Serda Wahyudi", "phone": "081234500002"}]}, content_type="application/json")
+    assert created.status_code == 201
+    house = created.json()
+    assert (house["rooms"], house["beds"], house["pillars"]) == (1, 2, [{"kind": "babinsa", "name": "Serda Wahyudi", "phone": "081234500002"}])
+    more = op.post(f"/api/v1/isolation/houses/{house['id']}/rooms", {"name": "Kamar 2", "beds": 1}, content_type="application/json")
+    assert more.status_code == 201 and more.json()["beds"] == 3
+    pillar = op.put(f"/api/v1/isolation/houses/{house['id']}/pillars", {"kind": "bhabinkamtibmas", "name": "Bripka Hartono", "phone": "0812 345 0003"},
+                    content_type="application/json")
+    assert pillar.status_code == 200 and {"kind": "bhabinkamtibmas", "name": "Bripka Hartono", "phone": "08123450003"} in pillar.json()["pillars"]
+    from smartkampung.isolation.models import Bed, IsolationHouse
+
+    _h, head, _w, _c = family(kemiren)
+    r = reserve(IsolationHouse.objects.get(pk=house["id"]), head)
+    busy = op.post(f"/api/v1/isolation/houses/{house['id']}/beds/{r.bed_id}/active", {"active": False}, content_type="application/json")
+    assert busy.status_code == 409 and busy.json()["code"] == "conflict" and Bed.objects.get(pk=r.bed_id).active
+    free_bed = Bed.objects.filter(house_id=house["id"]).exclude(pk=r.bed_id).first()
+    off = op.post(f"/api/v1/isolation/houses/{house['id']}/beds/{free_bed.pk}/active", {"active": False}, content_type="application/json")
+    assert off.status_code == 200 and off.json()["beds"] == 2
+    outsider = client_for(users["puskesmas"]).post(f"/api/v1/isolation/houses/{house['id']}/rooms", {"name": "Kamar 9", "beds": 1},
+                                                   content_type="application/json")
+    assert outsider.status_code == 404 and not IsolationHouse.objects.get(pk=house["id"]).rooms.filter(name="Kamar 9").exists()

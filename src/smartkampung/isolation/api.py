@@ -222,6 +222,36 @@ def house_create(request, payload: HouseIn):
     return Status(201, _house_out(selectors.house_open(user=request.user, house_id=house.pk)))
 
 
+@router.post("/isolation/houses/{house_id}/rooms", response={201: HouseOut, **ERRORS}, auth=STAFF_AUTH, summary="Add a room with its beds")
+def room_add(request, house_id: int, payload: RoomIn):
+    house = selectors.house_open(user=request.user, house_id=house_id)
+    services.room_add(actor=_actor(request), house=house, name=payload.name, beds=payload.beds)
+    return Status(201, _house_out(selectors.house_open(user=request.user, house_id=house_id)))
+
+
+@router.put("/isolation/houses/{house_id}/pillars", response={200: HouseOut, **ERRORS}, auth=STAFF_AUTH,
+            summary="Name one of the three pillars (village_government, babinsa, bhabinkamtibmas) with a phone")
+def pillar_set(request, house_id: int, payload: PillarIn):
+    house = selectors.house_open(user=request.user, house_id=house_id)
+    services.house_pillar_set(actor=_actor(request), house=house, kind=payload.kind, name=payload.name, phone=payload.phone)
+    return _house_out(selectors.house_open(user=request.user, house_id=house_id))
+
+
+class BedActiveIn(Schema):
+    active: bool
+
+
+@router.post("/isolation/houses/{house_id}/beds/{bed_id}/active", response={200: HouseOut, **ERRORS}, auth=STAFF_AUTH,
+             summary="Take a bed out of service or back (refused while it is reserved from today on)")
+def bed_active(request, house_id: int, bed_id: int, payload: BedActiveIn):
+    house = selectors.house_open(user=request.user, house_id=house_id)
+    bed = house.beds.filter(pk=bed_id).first()
+    if bed is None:
+        raise DomainError("not_found", f"No bed {bed_id} in this house.", field="bed_id")
+    services.bed_set_active(actor=_actor(request), bed=bed, active=payload.active)
+    return _house_out(selectors.house_open(user=request.user, house_id=house_id))
+
+
 class OccupancyRow(Schema):
     code: str
     name: str
