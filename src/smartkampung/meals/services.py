@@ -327,10 +327,12 @@ def recipients_sync(*, actor: Actor, as_of: dt.date | None = None) -> dict[str, 
 
 def _end_recipients(queryset, on: dt.date) -> int:
     """End recipients and free their places (provider counts first: F() keeps them exact under concurrency)."""
-    freed = dict(queryset.filter(provider__isnull=False).values_list("provider_id").annotate(n=Count("id")).values_list("provider_id", "n"))
+    ids = list(queryset.values_list("pk", flat=True))  # locks the rows when the queryset says select_for_update
+    rows = Recipient.objects.filter(pk__in=ids)  # PostgreSQL refuses FOR UPDATE with the GROUP BY below
+    freed = dict(rows.filter(provider__isnull=False).values_list("provider_id").annotate(n=Count("id")).values_list("provider_id", "n"))
     for provider_id, n in freed.items():
         Provider.objects.filter(pk=provider_id).update(assigned=F("assigned") - n)
-    return queryset.update(state=RecipientState.ENDED, ended_on=on, provider=None, distance_m=None)
+    return rows.update(state=RecipientState.ENDED, ended_on=on, provider=None, distance_m=None)
 
 
 @transaction.atomic
@@ -384,7 +386,7 @@ def assignment_run(*, actor: Actor, max_m: int = DEFAULT_MAX_M, stability_bonus_
     started = time.monotonic()
     providers = list(Provider.objects.select_for_update().filter(active=True).order_by("pk").values_list("pk", "latitude", "longitude", "daily_capacity"))
     recipients = list(Recipient.objects.select_for_update().filter(state=RecipientState.ACTIVE).order_by("pk")
-                      .values_list("pk", "latitude", "longitude", "provider_id", "village_id"))
+                      .values_list("pk", "latitude", "longitude", "provider_id", "village_id", "distance_m"))
     located = [r for r in recipients if r[1] is not None]
     no_point = [r for r in recipients if r[1] is None]
     index_of = {pk: j for j, (pk, *_rest) in enumerate(providers)}
@@ -406,18 +408,22 @@ def assignment_run(*, actor: Actor, max_m: int = DEFAULT_MAX_M, stability_bonus_
     Provider.objects.filter(active=True).update(assigned=0)  # recounted below, inside the same transaction
     Recipient.objects.filter(pk__in=[r[0] for r in no_point]).update(provider=None, distance_m=None)
     moved = kept = newly = 0
-    changed: list[Recipient] = []
-    for (pk, _lat, _lon, old, _v), j, d in zip(located, result.provider.tolist(), result.distance_m.tolist(), strict=True):
+    reassigned: list[Recipient] = []
+    remeasured: list[Recipient] = []  # same provider, another distance (a map point was corrected)
+    for (pk, _lat, _lon, old, _v, old_m), j, d in zip(located, result.provider.tolist(), result.distance_m.tolist(), strict=True):
         new = providers[j][0] if j >= 0 else None
+        distance = d if new else None
         if new == old:
             kept += new is not None
-        elif new is not None:
-            moved += old is not None
-            newly += old is None
-        changed.append(Recipient(pk=pk, provider_id=new, distance_m=d if new else None, assigned_at=now if new != old else None))
-    keep_time = {r.pk for r in changed if r.assigned_at is None}
-    Recipient.objects.bulk_update([r for r in changed if r.pk not in keep_time], ["provider", "distance_m", "assigned_at"], batch_size=1000)
-    Recipient.objects.bulk_update([r for r in changed if r.pk in keep_time], ["provider", "distance_m"], batch_size=1000)
+            if distance != old_m:
+                remeasured.append(Recipient(pk=pk, distance_m=distance))
+            continue
+        moved += old is not None and new is not None
+        newly += old is None
+        reassigned.append(Recipient(pk=pk, provider_id=new, distance_m=distance, assigned_at=now if new else None))
+    # Only what changed is written: a stable re-run writes nothing to the recipients.
+    Recipient.objects.bulk_update(reassigned, ["provider", "distance_m", "assigned_at"], batch_size=500)
+    Recipient.objects.bulk_update(remeasured, ["distance_m"], batch_size=500)
     counts = np.bincount(result.provider[result.provider >= 0], minlength=len(providers)) if providers else []
     for (pk, *_rest), n in zip(providers, counts, strict=True):
         if n:

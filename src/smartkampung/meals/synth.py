@@ -58,7 +58,7 @@ def seed(*, actor: Actor, seed: int, as_of: dt.date) -> dict[str, int]:
     _demo_login(actor)
     days = [as_of - dt.timedelta(days=d) for d in range(HISTORY_DAYS, 0, -1)]
     for day in [*days, as_of]:
-        services.rounds_plan(actor=actor, date=day, exploration_level=2)
+        services.rounds_plan(actor=actor, date=day, exploration_level=1)  # past days: a quick plan is enough for the demo log
     entries = _deliveries(rng, days)
     return {"providers": len(providers), "recipients": made["created"], "assigned": run.assigned, "unassigned": run.unassigned,
             "rounds": Round.objects.count(), "deliveries": entries}
