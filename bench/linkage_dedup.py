@@ -86,18 +86,20 @@ def pair_completeness(list_path: Path, truth: dict[str, str]) -> dict[str, float
     return out
 
 
-def bench(size: int, *, seed: int, folder: Path, write_priors: bool) -> dict:
+def bench(size: int, *, seed: int, folder: Path, write_priors: bool, methods: tuple[str, ...] = ("ours", "splink standard")) -> dict:
     from smartkampung.linkage.evaluation import exact_nik_clusters, pairwise_scores
     from smartkampung.linkage.synthetic import write_list
 
     folder.mkdir(parents=True, exist_ok=True)
     list_path, truth_path = folder / f"list_{size}_s{seed}.csv", folder / f"truth_{size}_s{seed}.csv"
     started = time.monotonic()
-    rows = write_list(list_path, records=size, seed=seed, truth_path=truth_path)
+    rows = write_list(list_path, records=size, seed=seed, truth_path=truth_path) if not list_path.exists() else sum(1 for _ in truth_path.open()) - 1
     generated = time.monotonic() - started
     truth = _read(truth_path, "id", "entity")
     result = {"size": size, "rows": rows, "generate_s": round(generated, 1), "runs": {}}
     for label, extra in (("ours", []), ("splink standard", ["--standard"])):
+        if label not in methods:
+            continue
         out, pairs = folder / f"clusters_{size}_{label.replace(' ', '_')}.csv", folder / f"pairs_{size}_{label.replace(' ', '_')}.csv"
         wall, peak = _run([*COMMAND, "dedup", str(list_path), "--out", str(out), "--pairs", str(pairs), *extra])
         scores = pairwise_scores(_read(out, "record_id", "cluster_id"), truth)
@@ -143,12 +145,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dir", type=Path, default=Path("/work/bench-data/linkage"))
     parser.add_argument("--write-priors", action="store_true")
+    parser.add_argument("--skip-standard", action="store_true", help="run only our model and exact NIK")
     args = parser.parse_args()
     _setup_django()
     print(f"machine: {machine()}\ndate: {dt.date.today()}", flush=True)
     for size in args.records:
         print(f"\n== {size:,} records", flush=True)
-        result = bench(size, seed=args.seed, folder=args.dir, write_priors=args.write_priors)
+        methods = ("ours",) if args.skip_standard else ("ours", "splink standard")
+        result = bench(size, seed=args.seed, folder=args.dir, write_priors=args.write_priors, methods=methods)
         print(f"rows {result['rows']:,} generated in {result['generate_s']} s", flush=True)
         print("| method | precision | recall | F1 | wall | peak memory |\n|---|---|---|---|---|---|")
         for label, r in result["runs"].items():

@@ -156,7 +156,9 @@ def comparisons(priors: dict | None = None) -> list:
             # The NIK's first 12 digits are the kecamatan of issue and the birth date: scored here, with
             # the birth date, rather than in the NIK comparison, so the date is not counted twice. A
             # resident registered twice gets a new serial but keeps these 12 digits.
-            cll.CustomLevel("birth_date_l = birth_date_r AND nik12_l = nik12_r", label_for_charts="tanggal lahir sama, NIK sama kecuali nomor urut"),
+            # Only when the NIKs differ: with equal NIKs this would learn its m from exact-NIK pairs and then
+            # lend that weight to two people born the same day in one kecamatan (serials 0001 and 0002).
+            cll.CustomLevel("birth_date_l = birth_date_r AND nik12_l = nik12_r AND nik_l <> nik_r", label_for_charts="tanggal lahir sama, NIK sama kecuali nomor urut"),
             cll.ExactMatchLevel("birth_date").configure(label_for_charts="tanggal lahir sama"),
             cll.CustomLevel(
                 "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
