@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -15,8 +17,20 @@ from smartkampung.core.services import token_issue
 EXAMPLES_PER_OPERATION = 8
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Called through the raw WSGI app, Django would close the test's database connection after each
+    request (close_old_connections sees the test's open transaction). Django's own test client switches
+    that off for the same reason; so do we, for this test only."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_cases_api_never_answers_a_server_error(users):
+def test_cases_api_never_answers_a_server_error(users, keep_test_connection):
     from smartkampung.wsgi import application
 
     _token, secret = token_issue(actor=Actor.system("tests"), user=users["puskesmas"], name="schemathesis")

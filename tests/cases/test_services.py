@@ -219,3 +219,15 @@ def test_synth_seed_is_proportional_and_deterministic(jambewangi):
     second, _ = build_cases(seed=5, count=40, as_of=dt.date(2026, 11, 23), villages=villages, weights=[1, 1], ticket_start=1)
     assert [(c.ticket, c.category_id, c.village_id, c.state, c.created_at) for c in first] == [(c.ticket, c.category_id, c.village_id, c.state, c.created_at) for c in second]
     assert {c.team_id is not None for c in first} == {True}
+
+
+@pytest.mark.django_db
+def test_a_role_granted_after_loading_puts_the_user_in_the_team_at_once(kemiren):
+    from smartkampung.core.services import user_with_role_create
+
+    officer = user_with_role_create(actor=Actor.system("tests"), username="bhabin.kemiren", password="x-Secret-123", role="bhabinkamtibmas",
+                                    areas=[kemiren], full_name="Bhabinkamtibmas Kemiren")
+    assert not TeamMember.objects.filter(user=officer).exists()
+    assert services.user_team_ids(officer) == {Team.objects.get(kind="bhabinkamtibmas", area=kemiren).pk}
+    case = services.case_raise(actor=PUBLIC, category_code="barisan_siap", village=kemiren, title="Maling", answers={"complaint_kind": "security"})
+    assert services.case_acknowledge(actor=actor(officer), case=case).state == "acknowledged"

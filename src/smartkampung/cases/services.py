@@ -338,9 +338,17 @@ def case_raise(*, actor: Actor, category_code: str, village: Area | None, title:
 # --- working a case -----------------------------------------------------------------------------------
 
 def user_team_ids(user) -> set[int]:
+    """The teams a user works in: explicit members (TeamMember: volunteers, doctors, drivers) and, read
+    from their staff roles each time, the team of their role's kind over their area (or its parent), so a
+    role granted after the teams were loaded counts at once."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    return set(TeamMember.objects.filter(user=user, team__active=True).values_list("team_id", flat=True))
+    ids = set(TeamMember.objects.filter(user=user, team__active=True).values_list("team_id", flat=True))
+    by_role = Q(pk__in=[])
+    for role, area_id, parent_id in StaffRole.objects.filter(user=user, role__in=ROLE_TEAM_KINDS).values_list("role", "area_id", "area__parent_id"):
+        by_role |= Q(kind=ROLE_TEAM_KINDS[role], area_id__in=[a for a in (area_id, parent_id) if a])
+    ids |= set(Team.objects.filter(by_role, active=True).values_list("id", flat=True))
+    return ids
 
 
 def can_work(actor: Actor, case: Case) -> bool:
