@@ -69,7 +69,7 @@ def _require_isolation(actor: Actor, village_id: int, *, roles=None) -> None:
 
 
 def _locked(reservation: Reservation) -> Reservation:
-    return Reservation.objects.select_for_update().select_related("house", "house__village", "person").get(pk=reservation.pk)
+    return Reservation.objects.select_for_update(of=("self",)).select_related("house", "house__village", "person").get(pk=reservation.pk)
 
 
 # --- catalogue: Puskesmas ----------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def house_pillar_set(*, actor: Actor, house: IsolationHouse, kind: str, name: st
 @transaction.atomic
 def bed_set_active(*, actor: Actor, bed: Bed, active: bool) -> Bed:
     """Take a bed out of service (or back); a bed with nights still booked from today on cannot be taken out."""
-    bed = Bed.objects.select_for_update().select_related("house").get(pk=bed.pk)
+    bed = Bed.objects.select_for_update(of=("self",)).select_related("house").get(pk=bed.pk)
     _require_isolation(actor, bed.house.village_id, roles=HOUSE_ROLES)
     if not active and BedNight.objects.filter(bed=bed, night__gte=_today()).exists():
         raise DomainError("conflict", _("Tempat tidur ini masih dipesan; pindahkan atau selesaikan pemesanannya dahulu."), field="bed")

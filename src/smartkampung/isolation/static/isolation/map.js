@@ -6,7 +6,8 @@
   var config = JSON.parse(document.getElementById("map-config").textContent);
   var text = config.labels;
   var statusLine = document.getElementById("map-status");
-  var map = L.map("map", { maxZoom: 18, minZoom: 8, preferCanvas: true }).setView(config.center, 10);
+  // SVG markers (not canvas): a few hundred houses at most, each one a clickable element.
+  var map = L.map("map", { maxZoom: 18, minZoom: 8 }).setView(config.center, 10);
   map.attributionControl.setPrefix("Leaflet");
   if (config.tiles) {
     L.tileLayer(config.tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
