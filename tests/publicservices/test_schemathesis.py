@@ -14,8 +14,23 @@ from smartkampung.core.services import token_issue
 EXAMPLES_PER_OPERATION = 6
 
 
+@pytest.fixture
+def _keep_test_connection():
+    """Calling the WSGI app directly runs Django's close_old_connections at each request's start and end; inside
+    the test's transaction (autocommit off) that closes the connection on PostgreSQL. Django's test Client
+    disconnects it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("username", ["petugas.mpp", "kades.kemiren"])
-def test_publicservices_api_never_answers_a_server_error(loaded, username):
+def test_publicservices_api_never_answers_a_server_error(loaded, username, _keep_test_connection):
     from django.contrib.auth import get_user_model
 
     from smartkampung.wsgi import application
