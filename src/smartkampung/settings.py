@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "smartkampung.core.navigation.navigation",
             ],
         },
     },
@@ -121,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:search"
+LOGIN_REDIRECT_URL = "home"  # core.navigation.landing_url: by role
 LOGOUT_REDIRECT_URL = "login"
 
 # Bahasa Indonesia first, English as the switch.

@@ -3,9 +3,9 @@ from importlib import import_module
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from .api import api
+from .core import views as core_views
 
 # The admin modules (see SimpleAdminConfig in settings): Django's users and groups, then ours.
 for _module in ("django.contrib.auth.admin", "smartkampung.core.admin", "smartkampung.registry.admin",
@@ -15,8 +15,9 @@ for _module in ("django.contrib.auth.admin", "smartkampung.core.admin", "smartka
     import_module(_module)
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:search", permanent=False), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html", redirect_authenticated_user=True), name="login"),
+    path("", core_views.home, name="home"),
+    path("warga/", core_views.portal, name="portal"),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
@@ -40,3 +41,31 @@ def registry_page(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def portal(request):
+    """The public home page: every service a citizen can use, without logging in."""
+    from .navigation import PUBLIC_LINKS
+
+    return render(request, "core/portal.html", {"services": PUBLIC_LINKS})
+
+
+def home(request):
+    """"/": staff to their first page, everyone else to the portal."""
+    from .navigation import landing_url
+
+    if not request.user.is_authenticated:
+        return redirect("portal")
+    return redirect(landing_url(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; without a `next`, each user goes straight to their own first page."""
+
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        from .navigation import landing_url
+
+        return landing_url(self.request.user)
