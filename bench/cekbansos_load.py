@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
+import resource
 import secrets
 import shutil
 import socket
@@ -122,6 +124,21 @@ def _wait_healthy(base: str, server: subprocess.Popen) -> None:
             time.sleep(0.5)
 
 
+def _cpu_seconds(parent: int) -> float:
+    """User + system CPU of `parent` and its direct children (gunicorn's master and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == parent or ppid == parent:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _wrk(args, port: int, lua: Path, requests_file: Path, seconds: int) -> dict:
     command = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(lua),
                f"http://127.0.0.1:{port}", "--", str(requests_file)]
@@ -169,9 +186,16 @@ def main() -> None:
     try:
         _wait_healthy(f"http://127.0.0.1:{port}", server)
         _wrk(args, port, lua, requests_file, args.warmup)
+        load_before = os.getloadavg()[0]
         logs_before = int(_shell(env, COUNT_LOGS).split()[-1])
+        server_cpu = _cpu_seconds(server.pid)
+        client_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = _wrk(args, port, lua, requests_file, args.duration)
+        server_cpu = _cpu_seconds(server.pid) - server_cpu
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wrk_cpu = (after.ru_utime - client_cpu.ru_utime) + (after.ru_stime - client_cpu.ru_stime)
         time.sleep(1)
+        load_after = os.getloadavg()[0]
         logs_after = int(_shell(env, COUNT_LOGS).split()[-1])
     finally:
         server.terminate()
@@ -190,6 +214,12 @@ def main() -> None:
         "median_ms": round(result["p50_us"] / 1000, 1), "p90_ms": round(result["p90_us"] / 1000, 1), "p99_ms": round(result["p99_us"] / 1000, 1),
         "max_ms": round(result["max_us"] / 1000, 1), "found": result["found"], "not_found": result["not_found"],
         "throttled": result["throttled"], "errors": errors, "lookup_logs_written": logs_after - logs_before,
+        # CPU per check, which the other work on the machine does not inflate much: what the server and
+        # the load generator each spent, divided by the checks answered.
+        "server_cpu_ms_per_check": round(server_cpu * 1000 / max(1, result["requests"]), 2),
+        "wrk_cpu_ms_per_check": round(wrk_cpu * 1000 / max(1, result["requests"]), 3),
+        # The machine is shared: its 1-minute load average around the measured run says how much.
+        "load_average_before_after": [round(load_before, 1), round(load_after, 1)],
     }
     report["goal_met"] = report["checks_per_second"] >= 1000 and report["p99_ms"] < 100 and errors == 0
     print(json.dumps(report, indent=2))
