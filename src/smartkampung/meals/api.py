@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from smartkampung.core.audit import actor_from_request
@@ -190,7 +190,7 @@ def provider_create(request, payload: ProviderIn):
     data = payload.dict()
     data.pop("village_code")
     provider = services.provider_create(actor=_actor(request), village=village, **data)
-    return 201, _provider_out(provider)
+    return Status(201, _provider_out(provider))
 
 
 @router.patch("/meals/providers/{provider_id}", response={200: ProviderOut, **ERRORS}, summary="Change a provider (programme office)")
@@ -214,8 +214,8 @@ def assignment_run(request, payload: AssignmentIn):
     actor = _actor(request)
     services.recipients_sync(actor=actor)
     run = services.assignment_run(actor=actor, max_m=payload.max_m, stability_bonus_m=payload.stability_bonus_m)
-    return 201, {"id": run.pk, "recipients": run.recipients, "assigned": run.assigned, "unassigned": run.unassigned, "moved": run.moved,
-                 "kept": run.kept, "newly_assigned": run.newly_assigned, "total_m": run.total_m, "proven_optimal": run.proven_optimal, "proof": run.proof}
+    return Status(201, {"id": run.pk, "recipients": run.recipients, "assigned": run.assigned, "unassigned": run.unassigned, "moved": run.moved,
+                 "kept": run.kept, "newly_assigned": run.newly_assigned, "total_m": run.total_m, "proven_optimal": run.proven_optimal, "proof": run.proof})
 
 
 @router.get("/meals/rounds/{provider_id}/{date}", response={200: RoundOut, **ERRORS}, auth=STAFF_OR_PROVIDER, summary="A provider's round of a day")
@@ -239,7 +239,7 @@ def delivery_mark(request, payload: MarkIn):
         raise DomainError("not_found", "No such recipient.", field="recipient_id")
     entry = services.delivery_mark(actor=_actor(request), recipient=recipient, outcome=payload.outcome, latitude=payload.latitude,
                                    longitude=payload.longitude, note=payload.note, on=payload.date)
-    return 201, _delivery_out(entry)
+    return Status(201, _delivery_out(entry))
 
 
 @router.post("/meals/deliveries/{entry_id}/corrections", response={201: DeliveryOut, **ERRORS}, auth=STAFF_OR_PROVIDER, summary="Correct a mark (a new entry)")
@@ -247,7 +247,7 @@ def delivery_correct(request, entry_id: int, payload: CorrectIn):
     entry = Delivery.objects.filter(pk=entry_id).first()
     if entry is None:
         raise DomainError("not_found", "No such log entry.")
-    return 201, _delivery_out(services.delivery_correct(actor=_actor(request), entry=entry, outcome=payload.outcome, note=payload.note))
+    return Status(201, _delivery_out(services.delivery_correct(actor=_actor(request), entry=entry, outcome=payload.outcome, note=payload.note)))
 
 
 @router.get("/meals/recap/{month}/{provider_id}", response={200: RecapOut, **ERRORS}, auth=STAFF_OR_PROVIDER, summary="A provider's monthly payment recap")
