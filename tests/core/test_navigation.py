@@ -50,3 +50,17 @@ def test_login_form_sends_staff_to_their_landing_page(db):
     client = Client()
     response = client.post("/accounts/login/", {"username": "dinkop.umkm", "password": "demo-dinkop.umkm"})
     assert (response.status_code, response.url) == (302, "/mall/kantor/")
+
+
+def test_a_warung_rider_lands_on_today_round_and_a_seller_on_the_shop(db):
+    from smartkampung.market.models import Seller
+    from smartkampung.meals.models import Provider
+
+    provider = Provider.objects.exclude(user=None).select_related("user").first()
+    seller = Seller.objects.select_related("user").first()
+    assert provider is not None and seller is not None  # the baseline seed makes both
+    for user, landing in ((provider.user, "/meals/provider/"), (seller.user, "/mall/penjual/")):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/").url == landing
+        assert landing in _nav(client.get("/warga/").content.decode())

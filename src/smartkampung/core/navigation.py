@@ -51,6 +51,17 @@ PUBLIC_LINKS = (
 )
 
 
+# Accounts without a staff role that belong to an app: (the reverse one-to-one on the user, its link).
+ACCOUNT_LINKS = (
+    ("meals_provider", Link(_("Rute hari ini"), "meals:provider_today", "account")),
+    ("mall_seller", Link(_("Toko saya"), "market:seller_home", "account")),
+)
+
+
+def _account_links(user) -> list[Link]:
+    return [link for attribute, link in ACCOUNT_LINKS if hasattr(user, attribute)]
+
+
 def _sees(link: Link, *, reads_registry: bool, roles: frozenset) -> bool:
     if link.audience == "public":
         return True
@@ -63,18 +74,21 @@ def links_for(user) -> list[tuple[str, str]]:
     scope = area_scope(user)
     roles = frozenset(scope.roles)
     if not scope.is_staff:
-        return [(str(link.label), reverse(link.url_name)) for link in PUBLIC_LINKS]
+        own = _account_links(user) if user.is_authenticated else []
+        return [(str(link.label), reverse(link.url_name)) for link in (*own, *PUBLIC_LINKS)]
     reads_registry = scope.read_all or bool(scope.read_village_ids)
     return [(str(link.label), reverse(link.url_name)) for link in STAFF_LINKS if _sees(link, reads_registry=reads_registry, roles=roles)]
 
 
 def landing_url(user) -> str:
-    """Where a user starts: staff at their first page, citizens (no role) at the portal."""
-    links = links_for(user) if user.is_authenticated else []
-    scope = area_scope(user)
-    if scope.is_staff and links:
-        return links[0][1]
-    return reverse("portal")
+    """Where a user starts: staff at their first page, a warung's rider at today's round, a seller at
+    the shop, other citizens at the portal."""
+    if not user.is_authenticated:
+        return reverse("portal")
+    if area_scope(user).is_staff:
+        return links_for(user)[0][1]
+    own = _account_links(user)
+    return reverse(own[0].url_name) if own else reverse("portal")
 
 
 def navigation(request) -> dict:
