@@ -45,7 +45,7 @@ CLUSTER_AT = 0.95  # `dedup` joins records into one cluster at or above this
 # alike just because they share their first nine letters.
 COMMON_PREFIXES = frozenset({"MUHAMMAD", "SITI", "NUR", "ABDUL", "AHMAD", "M", "NI", "I", "GUSTI", "NYOMAN", "MADE", "KETUT", "PUTU", "KADEK", "WAYAN"})
 
-COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "birth_year", "sex", "nik", "nik12", "kk", "village", "kecamatan", "address", "rt_rw")
+COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "dob_key", "birth_year", "sex", "nik", "nik12", "kk", "village", "kecamatan", "address", "rt_rw")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,14 @@ def _rt_rw(rt: str, rw: str) -> str | None:
     return f"{rt}/{rw}" if rt and rw else None
 
 
+def _dob_key(born: dt.date | None) -> str | None:
+    """Year with day and month in either order: a day/month swap keeps the key."""
+    if born is None:
+        return None
+    low, high = sorted((born.day, born.month))
+    return f"{born.year}-{low:02d}-{high:02d}"
+
+
 def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
     """Turn records into the model's columns (one pass; names canonicalised once per distinct spelling)."""
     canonical: dict[str, list[str]] = {}  # local to this call: no cache outlives the job
@@ -93,7 +101,7 @@ def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
         village = (r.village or "").strip() or None
         rows.append((
             r.unique_id, " ".join(r.name.upper().split()) or None, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None,
-            r.birth_date.isoformat() if r.birth_date else None, r.birth_date.year if r.birth_date else None,
+            r.birth_date.isoformat() if r.birth_date else None, _dob_key(r.birth_date), r.birth_date.year if r.birth_date else None,
             r.sex or None, nik, nik[:12] if nik else None, kk, village,
             (r.kecamatan or "").strip() or None, _address_key(r.address), _rt_rw(r.rt, r.rw),
         ))
@@ -247,6 +255,7 @@ def blocking_rules() -> list:
         block_on("birth_date", "village"),
         block_on("match_name", "birth_year"),
         block_on("match_name", "village"),
+        block_on("dob_key", "village"),  # day and month swapped, and the name written otherwise
         "l.nik = r.kk AND l.given = r.given",  # a KK number typed into the NIK column
         "l.kk = r.nik AND l.given = r.given",
     ]
@@ -310,6 +319,11 @@ def _train(linker: Linker, *, seed: int) -> int:
             passes += 1
         except EMTrainingException:
             continue
+        except ValueError as error:
+            # An m that underflows (a level EM never sees in this pass) fails the whole pass in Splink 5;
+            # the other passes still estimate that comparison.
+            if "m_probability" not in str(error):
+                raise
     return passes
 
 
