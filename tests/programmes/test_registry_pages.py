@@ -60,6 +60,8 @@ def test_programme_pages_speak_english_after_the_switch(users, client_for, famil
     client.cookies["django_language"] = "en"
     rule = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 4 and umur > 5", "action": "preview"}).content.decode()
     assert "Eligibility rule" in rule and "Line 1, column 16" in rule and "Aturan kelayakan" not in rule
+    functions = rule[rule.index('data-testid="functions"'):].split("</ul>", 1)[0]
+    assert all(f"{name}(" in functions for name in ("receives", "area", "affected"))
     assert "Run targeting" in client.get("/targeting/").content.decode()
     person = client.get(f"/registry/people/{wife.pk}/").content.decode()
     assert "Assistance received" in person and "Agency list" in person and "per month" in person

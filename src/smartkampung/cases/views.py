@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, actor_from_request, audit_record, client_ip
 from smartkampung.core.errors import DomainError
+from smartkampung.core.maps import MAX_ZOOM, tiles_url
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import area_scope, scoped
-from smartkampung.programmes.map_views import MAX_ZOOM, tiles_url
 from smartkampung.registry.models import Person
 
 from . import selectors, services

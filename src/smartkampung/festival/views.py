@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from functools import wraps
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
+from smartkampung.core.maps import tiles_url
 from smartkampung.core.models import Area
 from smartkampung.market import images
 
@@ -27,14 +27,6 @@ from .models import EventCategory, EventImage, EventStatus
 
 MONTHS = (gettext_lazy("Januari"), gettext_lazy("Februari"), gettext_lazy("Maret"), gettext_lazy("April"), gettext_lazy("Mei"), gettext_lazy("Juni"), gettext_lazy("Juli"),
           gettext_lazy("Agustus"), gettext_lazy("September"), gettext_lazy("Oktober"), gettext_lazy("November"), gettext_lazy("Desember"))
-
-
-def _tiles() -> str:
-    """Map tiles as the deployment says (SMARTKAMPUNG_MAP_TILES, same meaning as the programme map); "" = offline."""
-    value = os.environ.get("SMARTKAMPUNG_MAP_TILES", "").strip()
-    if value.lower() in {"", "0", "off", "false", "no"}:
-        return ""
-    return value if "{z}" in value else "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 def festival_page(view):
@@ -107,8 +99,8 @@ def this_month(request):
 def event_page(request, slug: str):
     event = selectors.event_public(slug=slug)
     return render(request, "festival/event.html", {
-        "event": event, "images": list(event.images.all()), "tiles": _tiles(),
-        "map": {"lat": event.latitude, "lon": event.longitude, "tiles": _tiles(), "title": event.venue} if event.latitude is not None else None,
+        "event": event, "images": list(event.images.all()), "tiles": tiles_url(),
+        "map": {"lat": event.latitude, "lon": event.longitude, "tiles": tiles_url(), "title": event.venue} if event.latitude is not None else None,
     })
 
 

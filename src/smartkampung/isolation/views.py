@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
+from smartkampung.core.maps import tiles_url
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import area_scope
 from smartkampung.core.views import staff_page
-from smartkampung.programmes.map_views import tiles_url
 from smartkampung.registry.identity import mask_nik
 
 from . import affected as affected_services

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
-from smartkampung.programmes.map_views import tiles_url
+from smartkampung.core.maps import tiles_url
 
 from . import selectors, services
 from .models import Delivery, Outcome, Recipient

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
+from smartkampung.core.maps import tiles_url
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import area_scope, scoped_villages
 from smartkampung.core.views import staff_page
-from smartkampung.programmes.map_views import tiles_url
 
 from . import recap as recap_files
 from . import selectors, services

@@ -4,7 +4,6 @@ a cheap phone needs no chart library)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import wraps
 
@@ -15,25 +14,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from smartkampung.core.errors import DomainError
+from smartkampung.core.maps import MAX_ZOOM, tiles_url
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.views import registry_page
 
 from . import map_selectors as selectors
 
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-MAX_ZOOM = 18
 HOUSEHOLD_ZOOM = 15  # closer than this a viewport holds too many households to be worth drawing
-
-
-def tiles_url() -> str:
-    """The tile URL when the deployment says it is online, else "" (a plain background, no requests).
-
-    SMARTKAMPUNG_MAP_TILES: empty/0/off = offline; a URL template with {z}/{x}/{y} = that tile server
-    (a regency's own); anything else (1, on, osm) = OpenStreetMap. Read per request, not at import."""
-    value = os.environ.get("SMARTKAMPUNG_MAP_TILES", "").strip()
-    if value.lower() in {"", "0", "off", "false", "no"}:
-        return ""
-    return value if "{z}" in value else OSM_TILES
 
 
 def _json_errors(view):

@@ -42,7 +42,7 @@ def catalogue(request):
 def rule_page(request, code: str):
     programme = _programme(code)
     text = request.POST.get("rule_text", programme.rule_text)
-    context = {"programme": programme, "text": text, "facts": rules.FACTS.values(), "can_edit": _is_analyst(request.user)}
+    context = {"programme": programme, "text": text, "facts": rules.FACTS.values(), "functions": rules.FUNCTIONS.values(), "can_edit": _is_analyst(request.user)}
     if request.method == "POST":
         try:
             if request.POST.get("action") == "save":
