@@ -50,7 +50,11 @@ def served(tmp_path_factory):
             time.sleep(0.3)
     yield {"base": base, "db": sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)}
     server.terminate()
-    server.wait(timeout=20)
+    try:
+        server.wait(timeout=60)  # gunicorn's graceful stop and its task worker; slow on a loaded machine
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 @pytest.fixture(scope="session")

@@ -78,3 +78,16 @@ def test_findings_download_as_csv_and_xlsx_scoped(users, client_for, kemiren):
     own = list(csv.reader(io.StringIO(b"".join(operator.get(f"/targeting/{run.pk}/findings.csv", {"village": kemiren.code}).streaming_content).decode())))
     assert len(own) - 1 == TargetingFinding.objects.filter(run=run, village=kemiren).count()
     assert operator.get(f"/targeting/{run.pk}/findings.csv", {"village": "35.10.20.2002"}).status_code == 404
+
+
+def test_a_merged_record_is_not_a_resident_of_its_own_in_the_facts(users, family, kemiren):
+    from smartkampung.programmes.models import PersonFacts
+    from smartkampung.programmes.services import person_facts_refresh
+    from smartkampung.registry import services as registry
+
+    household, head, wife, child = family(kemiren)
+    _other, twin_record, _w, _c = family(kemiren, rt="5")
+    registry.person_merge(actor=actor(users["admin"]), keep=head, duplicate=twin_record, reason="the same man recorded twice")
+    person_facts_refresh()
+    assert not PersonFacts.objects.filter(person=twin_record).exists()
+    assert PersonFacts.objects.get(person=head).hh_size == 3

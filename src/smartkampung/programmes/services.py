@@ -178,8 +178,10 @@ def person_facts_refresh() -> int:
             LEFT JOIN {household} h ON h.id = m.household_id
             LEFT JOIN (SELECT m2.household_id, COUNT(*) AS size FROM {membership} m2
                        JOIN {person} p2 ON p2.id = m2.person_id
-                       WHERE m2.end_date IS NULL AND p2.date_of_death IS NULL GROUP BY m2.household_id) s
+                       WHERE m2.end_date IS NULL AND p2.date_of_death IS NULL AND p2.merged_into_id IS NULL
+                       GROUP BY m2.household_id) s
                    ON s.household_id = m.household_id
+            WHERE p.merged_into_id IS NULL  -- a record merged into another (linkage) is not a resident of its own
         """)
         return cursor.rowcount
 
