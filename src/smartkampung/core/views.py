@@ -69,3 +69,20 @@ class LoginView(auth_views.LoginView):
         from .navigation import landing_url
 
         return landing_url(self.request.user)
+
+
+def refusal_page(template: str = "core/error.html"):
+    """For pages anyone may open: a DomainError (not found, forbidden, bad input) becomes `template`
+    with its message, code and HTTP status. Each app passes its own error template."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as error:
+                return render(request, template, {"message": error.message, "code": error.code}, status=error.http_status)
+
+        return wrapper
+
+    return decorate

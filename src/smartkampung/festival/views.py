@@ -19,6 +19,7 @@ from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
 from smartkampung.core.maps import tiles_url
 from smartkampung.core.models import Area
+from smartkampung.core.views import refusal_page
 from smartkampung.market import images
 
 from . import ical, selectors, services
@@ -29,15 +30,7 @@ MONTHS = (gettext_lazy("Januari"), gettext_lazy("Februari"), gettext_lazy("Maret
           gettext_lazy("Agustus"), gettext_lazy("September"), gettext_lazy("Oktober"), gettext_lazy("November"), gettext_lazy("Desember"))
 
 
-def festival_page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return render(request, "festival/error.html", {"message": error.message}, status=error.http_status)
-
-    return wrapper
+festival_page = refusal_page("festival/error.html")
 
 
 def staff_page(view):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area
+from smartkampung.core.views import refusal_page
 
 from . import images, selectors, services
 from .forms import CheckoutForm, PhotoForm, ProductForm, ProofForm, SellerForm, SellerRegisterForm, SignupForm
@@ -26,21 +27,8 @@ from .roles import is_office, seller_of
 CART_KEY = "mall_cart"
 
 
-def _error_page(request, error: DomainError):
-    return render(request, "market/error.html", {"message": error.message, "code": error.code}, status=error.http_status)
-
-
-def mall_page(view):
-    """A DomainError (not found, forbidden...) becomes a readable page with its status."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return _error_page(request, error)
-
-    return wrapper
+# A DomainError (not found, forbidden...) becomes a readable page with its status.
+mall_page = refusal_page("market/error.html")
 
 
 def office_page(view):

@@ -18,28 +18,19 @@ from smartkampung.core.audit import actor_from_request
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, Role, StaffRole
 from smartkampung.core.scoping import area_scope
+from smartkampung.core.views import refusal_page
 
 from . import letters, selectors, services
 from .api import ticket_ahead
 from .calendar import BOOKING_HORIZON_DAYS
 from .models import Agency, Counter, Letter, LetterType, RequestState, ServiceMode, Ticket
 
+# A page anyone may open; a DomainError becomes a readable page with its status.
+public_page = refusal_page("publicservices/error.html")
+
 
 def _error_page(request, error: DomainError):
     return render(request, "publicservices/error.html", {"message": error.message, "code": error.code}, status=error.http_status)
-
-
-def public_page(view):
-    """A page anyone may open; a DomainError becomes a readable page with its status."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as error:
-            return _error_page(request, error)
-
-    return wrapper
 
 
 def role_page(view):
