@@ -275,7 +275,7 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
     unsure hands it to an analyst. A decided pair is never asked again."""
     if decision not in (Decision.ACCEPTED, Decision.REJECTED, Decision.UNSURE):
         raise DomainError("invalid", f"decision must be accepted, rejected or unsure, not {decision!r}.", field="decision")
-    item = ReviewItem.objects.select_for_update().select_related("person", "left_person", "row__batch__programme").get(pk=item.pk)
+    item = ReviewItem.objects.select_for_update(of=("self",)).select_related("person", "left_person", "row__batch__programme").get(pk=item.pk)
     if not _can_decide(actor, item):
         raise DomainError("forbidden", "You may not decide this pair.")
     if item.decision in (Decision.ACCEPTED, Decision.REJECTED):
@@ -296,7 +296,7 @@ def review_decide(*, actor: Actor, item: ReviewItem, decision: str, note: str = 
 
 
 def _decide_row(*, actor: Actor, item: ReviewItem) -> dict:
-    row = StagedRow.objects.select_for_update().select_related("batch__programme").get(pk=item.row_id)
+    row = StagedRow.objects.select_for_update(of=("self",)).select_related("batch__programme").get(pk=item.row_id)
     if item.decision == Decision.ACCEPTED:
         row.person = _kept(item.person)
         row.link_status = LinkStatus.MATCHED
