@@ -125,7 +125,7 @@ def _wait_healthy(base: str, server: subprocess.Popen) -> None:
 
 
 def _cpu_seconds(parent: int) -> float:
-    """User + system CPU of `parent` and its direct children (gunicorn's master and workers)."""
+    """User + system CPU of `parent` and its direct children (the server's main process and its workers)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -153,8 +153,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=8)
     parser.add_argument("--connections", type=int, default=32, help="concurrent clients (wrk connections)")
     parser.add_argument("--wrk-threads", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--server-threads", type=int, default=1, help="threads per worker (>1: gthread, keep-alive)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (`serve --workers`)")
+    parser.add_argument("--server-threads", type=int, default=1, help="Python threads per worker (`serve --threads`)")
     parser.add_argument("--sample", type=int, default=60000, help="residents drawn from the database")
     parser.add_argument("--wrong", type=float, default=0.05, help="share of requests with a wrong birth date")
     parser.add_argument("--seed", type=int, default=5)

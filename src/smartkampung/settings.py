@@ -104,6 +104,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+# The public hot path (core/db.py hot_cursor) prepares its few statements on PostgreSQL. Turn off only
+# behind a connection pooler that cannot keep prepared statements (PgBouncer < 1.21 in transaction mode).
+SMARTKAMPUNG_PREPARED_STATEMENTS = _env_bool("SMARTKAMPUNG_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (long targeting runs, imports, linkage): Django's tasks API through the django-tasks

@@ -1,4 +1,4 @@
-"""Browser tests: Debian's chromium, driven by Playwright, against `smartkampung serve` (gunicorn +
+"""Browser tests: Debian's chromium, driven by Playwright, against `smartkampung serve` (Granian +
 whitenoise) on a throwaway SQLite database filled by `synth`. Nothing is downloaded."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def served(tmp_path_factory):
     yield {"base": base, "db": sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, check_same_thread=False)}
     server.terminate()
     try:
-        server.wait(timeout=60)  # gunicorn's graceful stop and its task worker; slow on a loaded machine
+        server.wait(timeout=60)  # the server's graceful stop and its task worker; slow on a loaded machine
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from smartkampung.cekbansos import guard
@@ -163,3 +164,33 @@ def test_the_page_works_without_javascript_and_sets_no_session(poor_family, enro
     english = Client()
     english.cookies["django_language"] = "en"
     assert "Check" in english.get("/cekbansos/").content.decode()
+
+
+
+def _pg_value(sql: str):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's own mechanisms")
+def test_on_postgresql_the_check_statements_are_prepared_and_its_log_skips_the_wal_flush(poor_family, enrol):
+    # The rush depends on both (bench/RESULTS.md section 5): the hot statements planned once per
+    # connection, and the lookup's own write committed without waiting for the disk.
+    household, head, wife, child = poor_family
+    enrol("PBI_JKN", person=wife)
+    # (the throwaway test cluster itself runs without synchronous commits: start from a durable setting)
+    assert _pg_value("SELECT set_config('synchronous_commit', 'on', true)") == "on"
+    logs_before = LookupLog.objects.count()
+    for _ in range(2):
+        assert check(Client(), wife.nik, wife.birth_date).json()["found"] is True
+    assert LookupLog.objects.count() == logs_before + 2
+    # The test runs inside one transaction, so the lookup's transaction-local setting is still visible.
+    assert _pg_value("SELECT current_setting('synchronous_commit')") == "off"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    hot = ('"cekbansos_throttle"', 'FROM "registry_person" p', 'FROM "programmes_enrolment" e', '"cekbansos_lookuplog"')
+    assert all(any(marker in sql for sql in prepared) for marker in hot)
+    # Only the hot path prepares: the ORM's queries of this test (the counts above) were not.
+    assert all(any(marker in sql for marker in hot) for sql in prepared)

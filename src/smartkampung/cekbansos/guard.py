@@ -3,7 +3,7 @@
 - Keyed hashes: a NIK or a client address is only ever stored as an HMAC with the deployment's
   SECRET_KEY (a plain SHA-256 of a NIK could be reversed by trying every NIK: there are few of them).
 - Counters: failed checks per client and per NIK, searches and reports per client, in fixed time
-  windows, in the database (several gunicorn workers, several machines share them) and updated by one
+  windows, in the database (several server workers, several machines share them) and updated by one
   atomic upsert. A limit is read before the lookup and bumped after a failure, so concurrent requests can
   overshoot a limit by at most the number in flight at that moment; they never reset it.
 - Tickets: follow codes are random (40 bits), not sequential, so nobody can walk other people's reports.
@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from smartkampung.core.db import hot_cursor
 from smartkampung.core.errors import DomainError
 
 from .models import Throttle
@@ -99,7 +100,7 @@ def exceeded(checks: list[tuple[Limit, str]], *, now: float | None = None) -> Li
     table = connection.ops.quote_name(Throttle._meta.db_table)
     where = " OR ".join('("key" = %s AND "window" >= %s)' for _ in wanted)
     params = [p for key, limit in wanted.items() for p in (key, _oldest_counted(limit, now))]
-    with connection.cursor() as cursor:  # written out: this runs on every public check
+    with hot_cursor() as cursor:  # written out: this runs on every public check
         cursor.execute(f'SELECT "key", SUM("hits") FROM {table} WHERE {where} GROUP BY "key"', params)
         totals = dict(cursor.fetchall())
     for key, limit in wanted.items():
@@ -108,19 +109,22 @@ def exceeded(checks: list[tuple[Limit, str]], *, now: float | None = None) -> Li
     return None
 
 
-def bump(events: list[tuple[Limit, str]], *, now: float | None = None) -> None:
-    """Count one event for each (limit, subject): one atomic upsert (SQLite >= 3.24 and PostgreSQL)."""
+def bump_statement(events: list[tuple[Limit, str]], *, now: float | None = None) -> tuple[str, list]:
+    """The statement that counts one event for each (limit, subject): one atomic upsert (SQLite >= 3.24
+    and PostgreSQL). Returned rather than run, so that the public lookups can send it with their log row."""
     now = time.time() if now is None else now
     table = connection.ops.quote_name(Throttle._meta.db_table)
     rows = [(_counter_key(limit, value), _window(limit, now)) for limit, value in events]
     values = ", ".join("(%s, %s, 1)" for _ in rows)
-    params = [p for row in rows for p in row]
+    sql = (f'INSERT INTO {table} ("key", "window", "hits") VALUES {values} '
+           f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1')
+    return sql, [p for row in rows for p in row]
+
+
+def bump(events: list[tuple[Limit, str]], *, now: float | None = None) -> None:
+    """Count one event for each (limit, subject)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("key", "window", "hits") VALUES {values} '
-            f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1',
-            params,
-        )
+        cursor.execute(*bump_statement(events, now=now))
 
 
 def refuse(limit: Limit) -> Throttled:

@@ -11,6 +11,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.db import hot_cursor
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import scoped
@@ -78,7 +79,7 @@ def _date(value) -> dt.date | None:
 def check_match(*, nik: str, birth_date: dt.date) -> Match | None:
     """The living resident with this NIK *and* this birth date, or None. Both facts are in the one
     WHERE clause, so an unknown NIK and a wrong birth date take the same path (and the same time)."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_MATCH_SQL, [nik, connection.ops.adapt_datefield_value(birth_date)])
         row = cursor.fetchone()
     return Match(*row) if row is not None else None
@@ -107,7 +108,7 @@ def received_by(*, person_id: int, household_id: int | None, today: dt.date) -> 
     or ended within a year, in one query. Components (e.g. PKH "disabilitas berat", "ibu hamil") are
     never read: they are health data."""
     adapt = connection.ops.adapt_datefield_value
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_RECEIVED_SQL, [person_id, household_id if household_id is not None else -1, adapt(today),
                                        adapt(today - dt.timedelta(days=ENDED_SHOWN_DAYS))])
         rows = cursor.fetchall()

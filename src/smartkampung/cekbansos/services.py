@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.db import hot_cursor
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import area_scope
@@ -53,41 +53,48 @@ def _nik_format(nik: str, field_name: str = "nik") -> str:
 
 
 _LOG_SQL = (f'INSERT INTO "{LookupLog._meta.db_table}" ("at", "kind", "outcome", "client_hash", "nik_hash", "via") '
-            "VALUES (%s, %s, %s, %s, %s, %s)")
+            "SELECT %s, %s, %s, %s, %s, %s")
 
 
-@contextmanager
-def _lookup_writes():
-    """The public lookups' own writes (their log row, their counters), in one transaction. On PostgreSQL
-    it commits without waiting for the WAL flush (synchronous_commit off for this transaction only): an
-    operating-system crash could lose the last fraction of a second of lookup rows, never corrupt or
-    half-write them — the guarantee SQLite's WAL with synchronous=NORMAL gives every write here anyway.
-    Waiting for one disk flush per public check is what would otherwise bound the rush (docs/decisions.md)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
-def _log(*, kind: str, outcome: str, client: str, nik: str = "", via: str) -> None:
-    with _lookup_writes():
-        _log_row(kind=kind, outcome=outcome, client=client, nik=nik, via=via)
+def _log_statement(*, kind: str, outcome: str, client: str, nik: str, via: str) -> tuple[str, list]:
+    return _LOG_SQL, [connection.ops.adapt_datetimefield_value(timezone.now()), kind, outcome,
+                      guard.keyed_hash("client", client), guard.keyed_hash("nik", nik) if nik else "", via]
 
 
 def _log_row(*, kind: str, outcome: str, client: str, nik: str = "", via: str) -> None:
-    """One lookup log row (written out: it is on the path of every public check)."""
+    """One lookup log row, in the caller's transaction (usul and sanggah write theirs with the report)."""
     with connection.cursor() as cursor:
-        cursor.execute(_LOG_SQL, [connection.ops.adapt_datetimefield_value(timezone.now()), kind, outcome,
-                                  guard.keyed_hash("client", client), guard.keyed_hash("nik", nik) if nik else "", via])
+        cursor.execute(*_log_statement(kind=kind, outcome=outcome, client=client, nik=nik, via=via))
+
+
+def _log(*, kind: str, outcome: str, client: str, nik: str = "", via: str, count: list[tuple[guard.Limit, str]] = ()) -> None:
+    """A public lookup's own writes: its log row and, when `count` is given, its counters, together.
+    On PostgreSQL they are one statement (one round trip; its own transaction when no transaction is open),
+    committed without waiting for the WAL flush: set_config(..., true) turns synchronous_commit off for that
+    transaction only. An operating-system crash could lose the last fraction of a second of lookup rows,
+    never corrupt or half-write them: the guarantee SQLite's WAL with synchronous=NORMAL gives every write
+    here anyway. Waiting for one disk flush per public check is what would otherwise bound the rush, and
+    the round trips of BEGIN / SET / INSERT / COMMIT were half the database's work per check
+    (docs/decisions.md)."""
+    log_sql, params = _log_statement(kind=kind, outcome=outcome, client=client, nik=nik, via=via)
+    bump = guard.bump_statement(list(count)) if count else None
+    if connection.vendor == "postgresql":
+        parts = ["sync AS (SELECT set_config('synchronous_commit', 'off', true))"]
+        if bump is not None:  # a data-modifying WITH runs whether or not it is referenced
+            parts.append(f"bumped AS ({bump[0]})")
+        with hot_cursor() as cursor:
+            cursor.execute(f"WITH {', '.join(parts)} {log_sql} FROM sync", [*(bump[1] if bump else []), *params])
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(log_sql, params)
+        if bump is not None:
+            cursor.execute(*bump)
 
 
 def _failure(*, kind: str, client: str, nik: str = "", via: str, outcome: str = "not_found") -> None:
     """A failed lookup: log it and count it against the client (and the NIK), together."""
-    with _lookup_writes():
-        _log_row(kind=kind, outcome=outcome, client=client, nik=nik, via=via)
-        events = [(guard.CHECK_CLIENT, client)] + ([(guard.CHECK_NIK, nik)] if nik else [])
-        guard.bump(events)
+    events = [(guard.CHECK_CLIENT, client)] + ([(guard.CHECK_NIK, nik)] if nik else [])
+    _log(kind=kind, outcome=outcome, client=client, nik=nik, via=via, count=events)
 
 
 @transaction.atomic
@@ -155,9 +162,8 @@ def recipients_search(*, village_code: str, name: str, client: str, via: str, to
         _log(kind=LookupKind.SEARCH, outcome="throttled", client=client, via=via)
         raise guard.refuse(limit)
     answer = selectors.recipients_search(village=village, name=name, today=today or timezone.localdate())
-    with _lookup_writes():
-        _log_row(kind=LookupKind.SEARCH, outcome="too_many" if answer.too_many else ("found" if answer.hits else "not_found"), client=client, via=via)
-        guard.bump([(guard.SEARCH_CLIENT, client)])
+    _log(kind=LookupKind.SEARCH, outcome="too_many" if answer.too_many else ("found" if answer.hits else "not_found"), client=client, via=via,
+         count=[(guard.SEARCH_CLIENT, client)])
     return answer
 
 
