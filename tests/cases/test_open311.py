@@ -242,9 +242,14 @@ def test_post_rejects_a_fake_image(client, api_key):
     fake = io.BytesIO(b"GIF89a but not really")
     fake.name = "x.jpg"
     before = Case.objects.count()
-    response = client.post("/open311/v2/requests.json", {"api_key": api_key, "service_code": "general", "address_id": "35.10.20.2002", "description": "x", "media": fake})
+    form = {"api_key": api_key, "service_code": "general", "address_id": "35.10.20.2002", "description": "x", "media": fake}
+    response = client.post("/open311/v2/requests.json", form)
     assert response.status_code == 400
-    assert response.json() == [{"code": 400, "description": "The file is not an image (JPEG, PNG or WebP). (photos)"}]
+    assert response.json() == [{"code": 400, "description": "Berkas ini bukan gambar (JPEG, PNG atau WebP). (photos)"}]
+    fake.seek(0)
+    client.cookies["django_language"] = "en"
+    in_english = client.post("/open311/v2/requests.json", form)
+    assert in_english.json() == [{"code": 400, "description": "The file is not an image (JPEG, PNG or WebP). (photos)"}]
     assert Case.objects.count() == before
 
 

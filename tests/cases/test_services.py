@@ -109,8 +109,8 @@ def test_same_source_ref_returns_the_open_case_then_a_new_one_after_resolving(ke
     ({"answers": {"condition": "bedridden", "patient_age": "tua"}}, "invalid", "answers.patient_age"),
     ({"answers": {"condition": "bedridden", "colour": "red"}}, "invalid", "answers.colour"),
     ({"title": "  "}, "invalid", "title"),
-    ({"photos": [SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")]}, "invalid", "photos"),
-    ({"photos": [SimpleUploadedFile("big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), content_type="image/jpeg")]}, "invalid", "photos"),
+    ({"photos": [SimpleUploadedFile("x.jpg", b"not an image at all", content_type="image/jpeg")]}, "invalid_image", "photos"),
+    ({"photos": [SimpleUploadedFile("big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), content_type="image/jpeg")]}, "invalid_image", "photos"),
 ])
 @pytest.mark.django_db
 def test_bad_input_is_refused_and_nothing_is_stored(jambewangi, kwargs, code, field):

@@ -13,7 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from PIL import Image, ImageOps
 
+from smartkampung.core import images
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind, StaffRole
@@ -45,7 +47,6 @@ from .models import (
 )
 
 TICKET_PREFIX = "BWI"
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_COUNT = 3
 PHOTO_MAX_SIDE = 1600  # photos are re-encoded (EXIF, with the phone's GPS, dropped) and shrunk to this
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -194,37 +195,22 @@ def _answers_clean(category: CaseCategory, answers: dict | None) -> dict:
 
 
 def photo_prepare(upload) -> tuple[ContentFile, str, int, int]:
-    """Check an upload is a real image within the limits; return it re-encoded without metadata."""
-    from PIL import Image, UnidentifiedImageError
-
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, 2)
-        size = upload.tell()
-    if size > PHOTO_MAX_BYTES:
-        raise DomainError("invalid", f"A photo may be at most {PHOTO_MAX_BYTES // (1024 * 1024)} MB.", field="photos")
-    upload.seek(0)
-    data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()  # a truncated or forged file fails here
-        image = Image.open(io.BytesIO(data))
-        fmt = image.format
-        if fmt not in PHOTO_FORMATS:
-            raise DomainError("invalid", "A photo must be a JPEG, PNG or WebP image.", field="photos")
-        if image.width * image.height > 50_000_000:
-            raise DomainError("invalid", "The photo is too large.", field="photos")
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError("invalid", "The file is not an image (JPEG, PNG or WebP).", field="photos") from None
-    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    out = io.BytesIO()
+    """Check an upload is a real image within the limits (core.images); return it re-encoded without
+    metadata, shrunk to PHOTO_MAX_SIDE, in its own format (a screenshot stays a sharp PNG)."""
+    image = images.open_image(images.read_upload(upload, field="photos"), field="photos", formats=frozenset(PHOTO_FORMATS) | {"MPO"})
+    fmt = "JPEG" if image.format == "MPO" else image.format
     if fmt == "JPEG":
-        image.convert("RGB").save(out, "JPEG", quality=85)
+        data = images.jpeg_bytes(images.upright_rgb(image), side=PHOTO_MAX_SIDE, quality=85)
     else:
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        out = io.BytesIO()
         image.save(out, fmt)
+        data = out.getvalue()
+    with Image.open(io.BytesIO(data)) as stored:
+        width, height = stored.size
     name = f"{secrets.token_hex(8)}.{'jpg' if fmt == 'JPEG' else fmt.lower()}"
-    return ContentFile(out.getvalue(), name=name), PHOTO_FORMATS[fmt], image.width, image.height
+    return ContentFile(data, name=name), PHOTO_FORMATS[fmt], width, height
 
 
 def route(*, category: CaseCategory, village: Area, kind: str | None = None) -> Team | None:

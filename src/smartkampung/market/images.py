@@ -1,9 +1,5 @@
-"""Uploaded pictures: checked with Pillow, re-encoded, stored under MEDIA_ROOT, served by a view.
-
-Re-encoding (not storing the upload as sent) drops EXIF data such as a phone's GPS position, refuses
-files that only pretend to be images, and keeps every stored picture small for slow connections. The
-festival app uses the same helper for event pictures.
-"""
+"""Shop and festival pictures: checked and re-encoded by core.images in two sizes, stored under
+MEDIA_ROOT with unguessable names, served by a view. The festival app uses the same helpers."""
 
 from __future__ import annotations
 
@@ -13,16 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
-from smartkampung.core.errors import DomainError
+from smartkampung.core import images
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a decompression bomb guard well above any phone camera
 FULL_SIDE = 1280
 THUMB_SIDE = 400
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}  # MPO: what some phones write for JPEG
+# Shop and festival pictures may also be GIFs (a seller's logo); case and usul photos may not.
+ACCEPTED_FORMATS = images.PHOTO_FORMATS | {"GIF"}
 
 
 @dataclass(frozen=True)
@@ -33,58 +27,11 @@ class StoredImage:
     height: int
 
 
-def _read(upload, field: str) -> bytes:
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise DomainError("invalid", _("Gambar berukuran %(mb)s MB; batasnya 5 MB.") % {"mb": f"{size / 1024 / 1024:.1f}"}, field=field)
-    data = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DomainError("invalid", _("Gambar lebih besar dari 5 MB."), field=field)
-    if not data:
-        raise DomainError("invalid", _("Berkas kosong."), field=field)
-    return data
-
-
-def open_checked(data: bytes, field: str) -> Image.Image:
-    """The decoded image, or a DomainError when the bytes are not a picture we accept."""
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            probe.verify()  # structure check; the image must be opened again to be used
-        if kind not in ACCEPTED_FORMATS:
-            raise DomainError("invalid_image", _("Gambar %(kind)s tidak diterima; kirim JPEG, PNG atau WebP.") % {"kind": kind}, field=field)
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise DomainError("invalid_image", _("Gambar terlalu besar (jumlah piksel)."), field=field)
-        image.load()
-    except DomainError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise DomainError("invalid_image", _("Berkas ini bukan gambar (JPEG, PNG atau WebP)."), field=field) from error
-    return image
-
-
-def _encode(image: Image.Image, side: int) -> bytes:
-    copy = image.copy()
-    copy.thumbnail((side, side))
-    out = io.BytesIO()
-    copy.save(out, format="JPEG", quality=82, optimize=True, progressive=True)
-    return out.getvalue()
-
-
 def prepare_image(upload, *, field: str = "image") -> tuple[bytes, bytes, int, int]:
     """Check and re-encode an upload: (full JPEG, thumbnail JPEG, width, height). Writes nothing."""
-    image = open_checked(_read(upload, field), field)
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in ("RGB", "L"):
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    elif image.mode == "L":
-        image = image.convert("RGB")
-    full = _encode(image, FULL_SIDE)
-    thumb = _encode(image, THUMB_SIDE)
+    image = images.upright_rgb(images.open_image(images.read_upload(upload, field=field), field=field, formats=ACCEPTED_FORMATS))
+    full = images.jpeg_bytes(image, side=FULL_SIDE)
+    thumb = images.jpeg_bytes(image, side=THUMB_SIDE)
     with Image.open(io.BytesIO(full)) as stored:
         width, height = stored.size
     return full, thumb, width, height
