@@ -112,6 +112,10 @@ def test_api_errors_are_json_and_store_nothing(client_for, users, jambewangi, ke
     for payload, status, code, field in cases:
         response = client.post("/api/v1/cases", payload, content_type="application/json")
         assert (response.status_code, response.json()["code"], response.json()["field"]) == (status, code, field)
+    other_village = {"category_code": "general", "village_code": kemiren.code, "title": "x"}
+    assert client.post("/api/v1/cases", other_village, content_type="application/json").json()["message"] == f"Desa {kemiren.code} tidak ada di wilayah Anda."
+    client.cookies["django_language"] = "en"
+    assert client.post("/api/v1/cases", other_village, content_type="application/json").json()["message"] == f"No village {kemiren.code} in your areas."
     assert (Case.objects.count(), CaseEvent.objects.count(), AuditEvent.objects.count()) == before
 
 

@@ -96,7 +96,7 @@ def test_service_definition_carries_the_questions(client):
         response = client.get(f"/open311/v2/services/{missing}.json")
         assert response.status_code == 404
         validate(response.json(), "errors.json")
-        assert response.json() == [{"code": 404, "description": f"service_code not found: {missing}"}]
+        assert response.json() == [{"code": 404, "description": f"service_code tidak ditemukan: {missing}"}]
 
 
 @pytest.mark.django_db
@@ -143,19 +143,24 @@ def actor_for(key):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("query", "description"), [
-    ("start_date=2026-01-01T00:00:00%2B07:00&end_date=2026-06-01T00:00:00%2B07:00", "The window between start_date and end_date is at most 90 days."),
-    ("start_date=yesterday", "start_date must be an ISO-8601 date-time, e.g. 2026-11-01T00:00:00+07:00"),
-    ("status=pending", "status is open, closed, or both separated by a comma."),
-    ("end_date=2026-01-01T00:00:00%2B07:00&start_date=2026-02-01T00:00:00%2B07:00", "end_date is before start_date."),
+@pytest.mark.parametrize(("query", "description", "english"), [
+    ("start_date=2026-01-01T00:00:00%2B07:00&end_date=2026-06-01T00:00:00%2B07:00", "Rentang antara start_date dan end_date paling lama 90 hari.",
+     "The window between start_date and end_date is at most 90 days."),
+    ("start_date=yesterday", "start_date harus berupa tanggal-waktu ISO-8601, misalnya 2026-11-01T00:00:00+07:00",
+     "start_date must be an ISO-8601 date-time, e.g. 2026-11-01T00:00:00+07:00"),
+    ("status=pending", "status berisi open, closed, atau keduanya dipisah koma.", "status is open, closed, or both separated by a comma."),
+    ("end_date=2026-01-01T00:00:00%2B07:00&start_date=2026-02-01T00:00:00%2B07:00", "end_date lebih awal dari start_date.", "end_date is before start_date."),
 ])
-def test_get_requests_refuses_bad_filters(client, query, description):
+def test_get_requests_refuses_bad_filters(client, query, description, english):
     response = client.get(f"/open311/v2/requests.json?{query}")
     assert response.status_code == 400
     validate(response.json(), "errors.json")
     assert response.json() == [{"code": 400, "description": description}]
     parsed = xml(client.get(f"/open311/v2/requests.xml?{query}"))
     assert parsed["errors"]["error"] == {"code": "400", "description": description}
+    client.cookies["django_language"] = "en"  # the English switch: the description follows it, the protocol's names do not
+    assert client.get(f"/open311/v2/requests.json?{query}").json() == [{"code": 400, "description": english}]
+    assert xml(client.get(f"/open311/v2/requests.xml?{query}"))["errors"]["error"] == {"code": "400", "description": english}
 
 
 @pytest.mark.django_db
@@ -180,7 +185,7 @@ def test_single_request_and_404(client, open_cases):
     assert xml(client.get(f"/open311/v2/requests/{ticket}.xml"))["service_requests"]["request"]["service_request_id"] == ticket
     for hidden in (open_cases["secret"].ticket, open_cases["chips"].ticket, "BWI-26-999999"):
         response = client.get(f"/open311/v2/requests/{hidden}.json")
-        assert response.status_code == 404 and response.json() == [{"code": 404, "description": f"service_request_id not found: {hidden}"}]
+        assert response.status_code == 404 and response.json() == [{"code": 404, "description": f"service_request_id tidak ditemukan: {hidden}"}]
 
 
 def jpeg() -> bytes:
@@ -215,18 +220,22 @@ def test_post_request_with_key_attributes_and_token(client, api_key, jambewangi,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("data", "status", "description"), [
-    ({"api_key": "wrong"}, 403, "api_key is missing or not valid"),
-    ({"api_key": ""}, 403, "api_key is missing or not valid"),
-    ({"service_code": ""}, 400, "service_code is required"),
-    ({"service_code": "usul"}, 400, "service_code not found: usul"),
-    ({"service_code": "barisan_siap", "address_id": "35.10.20.2002"}, 400, "Answer the question: Jenis pengaduan. (answers.complaint_kind)"),
-    ({"service_code": "general", "lat": "-6.2", "long": "106.8"}, 400, "The point is outside Kabupaten Banyuwangi. (lat)"),
-    ({"service_code": "general"}, 400, "Location is required: lat and long, or address_id (a village code)"),
-    ({"service_code": "general", "address_id": "35.10.20"}, 400, "address_id is the Kemendagri code of a village in Banyuwangi, e.g. 35.10.20.2002"),
-    ({"service_code": "general", "address_id": "35.10.20.2002", "media": "notafile"}, 201, None),
+@pytest.mark.parametrize(("data", "status", "description", "english"), [
+    ({"api_key": "wrong"}, 403, "api_key tidak ada atau tidak sah", "api_key is missing or not valid"),
+    ({"api_key": ""}, 403, "api_key tidak ada atau tidak sah", "api_key is missing or not valid"),
+    ({"service_code": ""}, 400, "service_code wajib diisi", "service_code is required"),
+    ({"service_code": "usul"}, 400, "service_code tidak ditemukan: usul", "service_code not found: usul"),
+    ({"service_code": "barisan_siap", "address_id": "35.10.20.2002"}, 400, "Jawab pertanyaan: Jenis pengaduan. (answers.complaint_kind)",
+     "Answer the question: Jenis pengaduan. (answers.complaint_kind)"),
+    ({"service_code": "general", "lat": "-6.2", "long": "106.8"}, 400, "Titik ini berada di luar Kabupaten Banyuwangi. (lat)",
+     "The point is outside Kabupaten Banyuwangi. (lat)"),
+    ({"service_code": "general"}, 400, "Lokasi wajib diisi: lat dan long, atau address_id (kode desa)",
+     "Location is required: lat and long, or address_id (a village code)"),
+    ({"service_code": "general", "address_id": "35.10.20"}, 400, "address_id berisi kode Kemendagri sebuah desa di Banyuwangi, misalnya 35.10.20.2002",
+     "address_id is the Kemendagri code of a village in Banyuwangi, e.g. 35.10.20.2002"),
+    ({"service_code": "general", "address_id": "35.10.20.2002", "media": "notafile"}, 201, None, None),
 ])
-def test_post_request_errors_store_nothing(client, api_key, data, status, description):
+def test_post_request_errors_store_nothing(client, api_key, data, status, description, english):
     payload = {"api_key": api_key, "description": "Laporan", **data}
     before = (Case.objects.count(), CaseEvent.objects.count())
     response = client.post("/open311/v2/requests.json", payload)
@@ -234,6 +243,9 @@ def test_post_request_errors_store_nothing(client, api_key, data, status, descri
     if description is not None:
         validate(response.json(), "errors.json")
         assert response.json() == [{"code": status, "description": description}]
+        client.cookies["django_language"] = "en"
+        in_english = client.post("/open311/v2/requests.json", payload)
+        assert (in_english.status_code, in_english.json()) == (status, [{"code": status, "description": english}])
         assert (Case.objects.count(), CaseEvent.objects.count()) == before
 
 
@@ -263,7 +275,7 @@ def test_revoked_key_is_refused(client, api_key):
 def test_unknown_jurisdiction_is_404(client):
     response = client.get("/open311/v2/services.json?jurisdiction_id=example.org")
     assert response.status_code == 404
-    assert response.json() == [{"code": 404, "description": "jurisdiction_id not found: this endpoint serves banyuwangikab.go.id"}]
+    assert response.json() == [{"code": 404, "description": "jurisdiction_id tidak ditemukan: layanan ini hanya melayani banyuwangikab.go.id"}]
 
 
 @pytest.mark.django_db

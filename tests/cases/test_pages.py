@@ -73,7 +73,12 @@ def test_public_report_error_keeps_what_was_typed_and_stores_nothing(jambewangi)
                                                 "q_complaint_kind": "", "photos": SimpleUploadedFile("a.jpg", b"nope", content_type="image/jpeg")})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Answer the question: Jenis pengaduan." in page and "Tetangga ribut" in page
+    assert "Jawab pertanyaan: Jenis pengaduan." in page and "Tetangga ribut" in page
+    english = Client()
+    english.cookies["django_language"] = "en"  # the English switch
+    in_english = english.post("/cases/report/", {"category": "barisan_siap", "village": jambewangi.code, "title": "Ribut", "description": "Tetangga ribut",
+                                                 "q_complaint_kind": ""})
+    assert in_english.status_code == 400 and "Answer the question: Jenis pengaduan." in in_english.content.decode()
     assert Case.objects.count() == before
 
 
@@ -140,7 +145,7 @@ def test_team_works_a_case_through_the_page(client_for, users, jambewangi):
                                                "findings": "Tekanan darah 180/100", "outcome": "referred_puskesmas", "follow_up": "Antar ke Puskesmas",
                                                "follow_up_on": (today + dt.timedelta(days=2)).isoformat()}).status_code == 302
     bad = client.post(f"/cases/{chips.pk}/", {"action": "visit", "visited_on": (today + dt.timedelta(days=1)).isoformat(), "visitors": "x", "findings": "y", "outcome": "treated_at_home"})
-    assert bad.status_code == 400 and "A visit cannot be in the future." in bad.content.decode()
+    assert bad.status_code == 400 and "Tanggal kunjungan tidak boleh di masa depan." in bad.content.decode()
     assert client.post(f"/cases/{chips.pk}/", {"action": "resolve", "resolution": "resolved", "note": "Dirawat"}).status_code == 302
     chips.refresh_from_db()
     assert (chips.state, chips.visits.count()) == ("resolved", 1)

@@ -202,7 +202,7 @@ def test_resolve_checks_resolution_and_state(kemiren, users):
     services.case_resolve(actor=a, case=case, resolution="rejected", note="Tidak ditemukan")
     with pytest.raises(DomainError) as twice:
         services.case_resolve(actor=a, case=case, resolution="resolved")
-    assert twice.value.code == "conflict"
+    assert (twice.value.code, twice.value.message) == ("conflict", f"Kasus {case.ticket} sudah berstatus tidak terbukti.")
     assert Case.objects.get(pk=case.pk).state == "rejected"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from smartkampung.core.audit import actor_from_request
@@ -205,7 +206,7 @@ def _event_out(event: CaseEvent) -> dict:
 def _case(request, case_id: int) -> Case:
     case = selectors.case_for_staff(request.user, case_id)
     if case is None:
-        raise DomainError("not_found", f"No case {case_id} in your teams or areas.")
+        raise DomainError("not_found", _("Kasus %(id)s tidak ada di tim atau wilayah Anda.") % {"id": case_id})
     return case
 
 
@@ -226,7 +227,7 @@ def categories(request):
 def queue(request, filters: Query[QueueQuery]):
     team = selectors.user_teams(request.user).filter(pk=filters.team_id).first() if filters.team_id else None
     if filters.team_id and team is None:
-        raise DomainError("not_found", f"You are not in team {filters.team_id}.", field="team_id")
+        raise DomainError("not_found", _("Anda bukan anggota tim %(id)s.") % {"id": filters.team_id}, field="team_id")
     rows = selectors.team_queue(request.user, team=team, state=filters.state, category=filters.category, overdue=filters.overdue, limit=filters.limit)
     return [_case_out(c, request) for c in rows]
 
@@ -242,12 +243,12 @@ def case_raise(request, payload: CaseIn):
     if payload.village_code:
         village = scoped_villages(request.user).filter(code=payload.village_code).first()
         if village is None:
-            raise DomainError("not_found", f"No village {payload.village_code} in your areas.", field="village_code")
+            raise DomainError("not_found", _("Desa %(code)s tidak ada di wilayah Anda.") % {"code": payload.village_code}, field="village_code")
     person = None
     if payload.subject_person_id is not None:
         person = scoped(Person.objects.all(), request.user).filter(pk=payload.subject_person_id).first()
         if person is None:
-            raise DomainError("not_found", f"No resident {payload.subject_person_id} in your areas.", field="subject_person_id")
+            raise DomainError("not_found", _("Warga %(id)s tidak ada di wilayah Anda.") % {"id": payload.subject_person_id}, field="subject_person_id")
     case = services.case_raise(
         actor=_actor(request), category_code=payload.category_code, village=village, title=payload.title, description=payload.description,
         address=payload.address, latitude=payload.latitude, longitude=payload.longitude, answers=payload.answers, subject_person=person,
@@ -300,13 +301,13 @@ def visit(request, case_id: int, payload: VisitIn):
 def placement_create(request, house_id: int, payload: PlacementIn):
     house = selectors.houses_visible(request.user).filter(pk=house_id).first()
     if house is None:
-        raise DomainError("not_found", f"No rumah singgah {house_id} in your areas.")
+        raise DomainError("not_found", _("Rumah singgah %(id)s tidak ada di wilayah Anda.") % {"id": house_id})
     person = scoped(Person.objects.all(), request.user).filter(pk=payload.person_id).first()
     if person is None:
-        raise DomainError("not_found", f"No resident {payload.person_id} in your areas.", field="person_id")
+        raise DomainError("not_found", _("Warga %(id)s tidak ada di wilayah Anda.") % {"id": payload.person_id}, field="person_id")
     case = selectors.cases_visible(request.user).filter(pk=payload.case_id).first() if payload.case_id else None
     if payload.case_id and case is None:
-        raise DomainError("not_found", f"No case {payload.case_id} in your teams.", field="case_id")
+        raise DomainError("not_found", _("Kasus %(id)s tidak ada di tim Anda.") % {"id": payload.case_id}, field="case_id")
     p: Placement = services.placement_create(actor=_actor(request), house=house, person=person, case=case,
                                              start_date=payload.start_date, end_date=payload.end_date)
     return Status(201, {"id": p.pk, "house": house.name, "bed": p.bed.label, "person_id": p.person_id, "due_date": p.due_date,

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -88,7 +89,7 @@ def open311_view(methods=("GET",)):
             try:
                 jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
                 if jurisdiction and jurisdiction != JURISDICTION_ID:
-                    raise Open311Error(404, f"jurisdiction_id not found: this endpoint serves {JURISDICTION_ID}")
+                    raise Open311Error(404, _("jurisdiction_id tidak ditemukan: layanan ini hanya melayani %(jurisdiction)s") % {"jurisdiction": JURISDICTION_ID})
                 payload, root_tag, item, *status = func(request, **kwargs)
             except Open311Error as error:
                 return render_error(error, fmt)
@@ -158,7 +159,7 @@ def _parse_moment(value: str, name: str, *, end: bool = False) -> dt.datetime:
     if moment is None:
         day = parse_date(value) if len(value) == 10 else None
         if day is None:
-            raise Open311Error(400, f"{name} must be an ISO-8601 date-time, e.g. 2026-11-01T00:00:00+07:00")
+            raise Open311Error(400, _("%(name)s harus berupa tanggal-waktu ISO-8601, misalnya 2026-11-01T00:00:00+07:00") % {"name": name})
         moment = dt.datetime.combine(day + dt.timedelta(days=1) if end else day, dt.time(0))
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_current_timezone())
@@ -172,7 +173,7 @@ def requests_query(params) -> list[tuple]:
     if ids:
         queryset = _public_requests()
         if len(ids) > MAX_RESULTS:
-            raise Open311Error(400, f"At most {MAX_RESULTS} service_request_id values.")
+            raise Open311Error(400, _("Paling banyak %(n)d nilai service_request_id.") % {"n": MAX_RESULTS})
         return list(queryset.filter(ticket__in=ids).order_by("-created_at", "-id").values_list(*REQUEST_COLUMNS))
     now = timezone.now()
     start_raw, end_raw = params.get("start_date", "").strip(), params.get("end_date", "").strip()
@@ -181,16 +182,16 @@ def requests_query(params) -> list[tuple]:
     if start is None:
         start = (end or now) - dt.timedelta(days=WINDOW_DAYS)
     if end is not None and end < start:
-        raise Open311Error(400, "end_date is before start_date.")
+        raise Open311Error(400, _("end_date lebih awal dari start_date."))
     if end is not None and end - start > dt.timedelta(days=WINDOW_DAYS):
-        raise Open311Error(400, f"The window between start_date and end_date is at most {WINDOW_DAYS} days.")
+        raise Open311Error(400, _("Rentang antara start_date dan end_date paling lama %(n)d hari.") % {"n": WINDOW_DAYS})
     codes = [c.strip() for c in params.get("service_code", "").split(",") if c.strip()]
     queryset = _public_requests(codes).filter(created_at__gte=start)
     if end is not None:
         queryset = queryset.filter(created_at__lt=end)
     statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
-        raise Open311Error(400, "status is open, closed, or both separated by a comma.")
+        raise Open311Error(400, _("status berisi open, closed, atau keduanya dipisah koma."))
     if statuses == {"open"}:
         queryset = queryset.filter(is_open=True)
     elif statuses == {"closed"}:
@@ -206,9 +207,9 @@ def updates_query(params) -> list[dict]:
     end = _parse_moment(end_raw, "end_date", end=True) if end_raw else now
     start = _parse_moment(start_raw, "start_date") if start_raw else end - dt.timedelta(days=1)
     if end < start:
-        raise Open311Error(400, "end_date is before start_date.")
+        raise Open311Error(400, _("end_date lebih awal dari start_date."))
     if end - start > dt.timedelta(days=WINDOW_DAYS):
-        raise Open311Error(400, f"The window between start_date and end_date is at most {WINDOW_DAYS} days.")
+        raise Open311Error(400, _("Rentang antara start_date dan end_date paling lama %(n)d hari.") % {"n": WINDOW_DAYS})
     states = {s.code: s for s in CaseState.objects.all()}
     events = (CaseEvent.objects.filter(public=True, at__gte=start, at__lt=end, case__category__public=True, case__confidential=False)
               .exclude(kind="created").select_related("case").order_by("at", "id")[:MAX_RESULTS])
@@ -231,7 +232,7 @@ def _int_or_none(value):
 def discovery(request):
     base = request.build_absolute_uri(reverse("cases:open311_root"))
     return ({"changeset": CHANGESET, "contact": "Dinas Komunikasi, Informatika dan Persandian Kabupaten Banyuwangi",
-             "key_service": "API keys: ask the regency's Diskominfo; they are issued with `smartkampung cases open311-key`.",
+             "key_service": _("Kunci API: mintalah ke Diskominfo kabupaten; kunci dibuat dengan `smartkampung cases open311-key`."),
              "endpoints": [{"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "changeset": CHANGESET, "type": "production",
                             "formats": ["application/json", "text/xml"]}]}, "discovery", None)
 
@@ -245,7 +246,7 @@ def services_list(request):
 def service_definition(request, service_code):
     category = CaseCategory.objects.filter(code=service_code, public=True, active=True).first()
     if category is None:
-        raise Open311Error(404, f"service_code not found: {service_code}")
+        raise Open311Error(404, _("service_code tidak ditemukan: %(code)s") % {"code": service_code})
     return definition_out(category), "service_definition", None
 
 
@@ -271,24 +272,24 @@ def requests_endpoint(request):
     post = request.POST
     key = services.open311_key_check(post.get("api_key") or request.GET.get("api_key"))
     if key is None:
-        raise Open311Error(403, "api_key is missing or not valid")
+        raise Open311Error(403, _("api_key tidak ada atau tidak sah"))
     code = post.get("service_code", "").strip()
     if not code:
-        raise Open311Error(400, "service_code is required")
+        raise Open311Error(400, _("service_code wajib diisi"))
     if not CaseCategory.objects.filter(code=code, public=True, active=True).exists():
-        raise Open311Error(400, f"service_code not found: {code}")
+        raise Open311Error(400, _("service_code tidak ditemukan: %(code)s") % {"code": code})
     description = post.get("description", "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise Open311Error(400, f"description is longer than {DESCRIPTION_MAX} characters")
+        raise Open311Error(400, _("description paling banyak %(n)d karakter") % {"n": DESCRIPTION_MAX})
     village = None
     address_id = post.get("address_id", "").strip()
     if address_id:
         village = Area.objects.filter(code=address_id, kind__in=("desa", "kelurahan")).first()
         if village is None:
-            raise Open311Error(400, "address_id is the Kemendagri code of a village in Banyuwangi, e.g. 35.10.20.2002")
+            raise Open311Error(400, _("address_id berisi kode Kemendagri sebuah desa di Banyuwangi, misalnya 35.10.20.2002"))
     lat, lon = post.get("lat", "").strip() or None, post.get("long", "").strip() or None
     if village is None and (lat is None or lon is None):
-        raise Open311Error(400, "Location is required: lat and long, or address_id (a village code)")
+        raise Open311Error(400, _("Lokasi wajib diisi: lat dan long, atau address_id (kode desa)"))
     name = " ".join(p for p in (post.get("first_name", "").strip(), post.get("last_name", "").strip()) if p)
     contact = ", ".join(p for p in (post.get("email", "").strip(), post.get("phone", "").strip()) if p)
     title = (description.splitlines()[0][:100] if description else "") or CaseCategory.objects.get(code=code).name
@@ -298,7 +299,8 @@ def requests_endpoint(request):
         answers=_attributes(post), reporter_name=name[:120], reporter_contact=contact[:120], anonymous=_truthy(post.get("anonymous")),
         confidential=_truthy(post.get("confidential")), source="open311", source_ref="", photos=request.FILES.getlist("media"),
         address=post.get("address_string", "").strip()[:200], public_only=True)
-    notice = f"Laporan diteruskan ke {case.team.name}; tindak lanjut paling lambat {timezone.localtime(case.due_at):%d-%m-%Y}."
+    notice = _("Laporan diteruskan ke %(team)s; tindak lanjut paling lambat %(date)s.") % {
+        "team": case.team.name, "date": f"{timezone.localtime(case.due_at):%d-%m-%Y}"}
     return ([{"service_request_id": case.ticket, "token": case.token, "service_notice": notice, "account_id": _int_or_none(post.get("account_id", "").strip())}],
             "service_requests", "request", 201)
 
@@ -307,7 +309,7 @@ def requests_endpoint(request):
 def request_single(request, request_id):
     case = _public_requests().filter(ticket=request_id.strip().upper()).values_list(*REQUEST_COLUMNS).first()
     if case is None:
-        raise Open311Error(404, f"service_request_id not found: {request_id}")
+        raise Open311Error(404, _("service_request_id tidak ditemukan: %(id)s") % {"id": request_id})
     states = {s.code: s for s in CaseState.objects.all()}
     return [request_out(case, states)], "service_requests", "request"
 
@@ -316,7 +318,7 @@ def request_single(request, request_id):
 def token_lookup(request, token):
     case = Case.objects.filter(token=token).only("ticket").first()
     if case is None:
-        raise Open311Error(404, "token not found")
+        raise Open311Error(404, _("token tidak ditemukan"))
     return [{"service_request_id": case.ticket, "token": token}], "service_requests", "request"
 
 

@@ -12,7 +12,9 @@ import secrets
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 from smartkampung.core import images
@@ -56,9 +58,21 @@ DUPLICATE_DAYS = 30
 # loaded, only centroids; the largest village, in Alas Purwo, reaches about 20 km from its centre).
 REGENCY_REACH_KM = 20.0
 TEXT_LIMITS = {"title": 200, "description": 5000, "reporter_name": 120, "reporter_contact": 120, "address": 200, "note": 5000}
+TEXT_LABELS = {"title": gettext_lazy("Judul"), "description": gettext_lazy("Uraian"), "reporter_name": gettext_lazy("Nama pelapor"),
+               "reporter_contact": gettext_lazy("Kontak pelapor"), "address": gettext_lazy("Alamat"), "note": gettext_lazy("Catatan")}
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
+
+def _named(row) -> str:
+    """A category's or state's name in the active language (the rows carry both), for messages."""
+    return row.name_en if translation.get_language() == "en" and row.name_en else row.name
+
+
+def _state_name(code: str) -> str:
+    state = CaseState.objects.filter(code=code).first()
+    return code if state is None else _named(state).lower()
+
 
 def _team_name(pattern: str, area: Area) -> str:
     kind = "Kelurahan" if area.kind == AreaKind.KELURAHAN else "Desa"
@@ -71,7 +85,7 @@ def case_categories_load(*, actor: Actor) -> dict[str, int]:
     what staff changed. Staff with a matching role join their team (see catalogue.ROLE_TEAM_KINDS)."""
     made = {"states": 0, "teams": 0, "categories": 0, "members": 0}
     for order, (code, name, name_en, is_open, status, fms) in enumerate(STATES):
-        _, new = CaseState.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "is_open": is_open,
+        _state, new = CaseState.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "is_open": is_open,
                                                                     "open311_status": status, "fms_status": fms, "order": order})
         made["states"] += new
     areas_by_kind = {
@@ -133,7 +147,7 @@ def village_nearest(*, latitude: float, longitude: float) -> Area:
         if best_km is None or km < best_km:
             best, best_km = village, km
     if best is None or best_km > REGENCY_REACH_KM:
-        raise DomainError("outside_regency", "The point is outside Kabupaten Banyuwangi.", field="lat")
+        raise DomainError("outside_regency", _("Titik ini berada di luar Kabupaten Banyuwangi."), field="lat")
     return best
 
 
@@ -141,13 +155,13 @@ def _check_point(latitude, longitude) -> tuple[float | None, float | None]:
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise DomainError("invalid", "Give both latitude and longitude, or neither.", field="lat" if latitude is None else "long")
+        raise DomainError("invalid", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."), field="lat" if latitude is None else "long")
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise DomainError("invalid", "Latitude and longitude must be numbers.", field="lat") from None
+        raise DomainError("invalid", _("Lintang dan bujur harus berupa angka."), field="lat") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
-        raise DomainError("invalid", "Latitude must be within ±90 and longitude within ±180.", field="lat")
+        raise DomainError("invalid", _("Lintang harus di antara -90 dan 90, bujur di antara -180 dan 180."), field="lat")
     village_nearest(latitude=lat, longitude=lon)  # raises outside_regency
     return lat, lon
 
@@ -157,37 +171,37 @@ def _answers_clean(category: CaseCategory, answers: dict | None) -> dict:
     known = {q["code"]: q for q in category.questions}
     unknown = sorted(set(answers) - set(known))
     if unknown:
-        raise DomainError("invalid", f"The category {category.code} does not ask {unknown[0]}.", field=f"answers.{unknown[0]}")
+        raise DomainError("invalid", _("Jenis laporan %(category)s tidak menanyakan %(question)s.") % {"category": category.code, "question": unknown[0]}, field=f"answers.{unknown[0]}")
     clean = {}
     for code, question in known.items():
         value = answers.get(code)
         if value in (None, "", []):
             if question.get("required"):
-                raise DomainError("missing_answer", f"Answer the question: {question['description']}.", field=f"answers.{code}")
+                raise DomainError("missing_answer", _("Jawab pertanyaan: %(question)s.") % {"question": question["description"]}, field=f"answers.{code}")
             continue
         datatype = question["datatype"]
         keys = {v["key"] for v in question.get("values", [])}
         if datatype == "singlevaluelist":
             if not isinstance(value, str) or value not in keys:
-                raise DomainError("invalid", f"{question['description']}: choose one of {', '.join(sorted(keys))}.", field=f"answers.{code}")
+                raise DomainError("invalid", _("%(question)s: pilih salah satu dari %(choices)s.") % {"question": question["description"], "choices": ", ".join(sorted(keys))}, field=f"answers.{code}")
         elif datatype == "multivaluelist":
             values = [value] if isinstance(value, str) else value
             if not isinstance(values, list) or not values or any(not isinstance(v, str) or v not in keys for v in values):
-                raise DomainError("invalid", f"{question['description']}: choose from {', '.join(sorted(keys))}.", field=f"answers.{code}")
+                raise DomainError("invalid", _("%(question)s: pilih dari %(choices)s.") % {"question": question["description"], "choices": ", ".join(sorted(keys))}, field=f"answers.{code}")
             value = sorted(set(values))
         elif datatype == "number":
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise DomainError("invalid", f"{question['description']}: a number.", field=f"answers.{code}") from None
+                raise DomainError("invalid", _("%(question)s: isi dengan angka.") % {"question": question["description"]}, field=f"answers.{code}") from None
             if math.isnan(number) or math.isinf(number):
-                raise DomainError("invalid", f"{question['description']}: a number.", field=f"answers.{code}")
+                raise DomainError("invalid", _("%(question)s: isi dengan angka.") % {"question": question["description"]}, field=f"answers.{code}")
             value = int(number) if number.is_integer() else number
         elif datatype == "datetime":
             try:
                 value = dt.date.fromisoformat(str(value)[:10]).isoformat()
             except ValueError:
-                raise DomainError("invalid", f"{question['description']}: a date as YYYY-MM-DD.", field=f"answers.{code}") from None
+                raise DomainError("invalid", _("%(question)s: isi tanggal dengan format YYYY-MM-DD.") % {"question": question["description"]}, field=f"answers.{code}") from None
         else:
             value = str(value).strip()[:2000]
         clean[code] = value
@@ -233,7 +247,7 @@ def _next_tickets(year: int, count: int = 1) -> list[str]:
 def _text(value: str, field: str) -> str:
     value = (value or "").strip()
     if len(value) > TEXT_LIMITS[field]:
-        raise DomainError("invalid", f"{field} is longer than {TEXT_LIMITS[field]} characters.", field=field)
+        raise DomainError("invalid", _("%(what)s paling banyak %(n)d karakter.") % {"what": TEXT_LABELS[field], "n": TEXT_LIMITS[field]}, field=field)
     return value
 
 
@@ -257,7 +271,7 @@ def case_raise(*, actor: Actor, category_code: str, village: Area | None, title:
     categories the public may not file (the public form and Open311 set it)."""
     category = CaseCategory.objects.filter(code=category_code, active=True).first()
     if category is None or (public_only and not category.public):
-        raise DomainError("unknown_category", f"There is no category {category_code!r}.", field="category_code")
+        raise DomainError("unknown_category", _("Jenis laporan \"%(code)s\" tidak dikenal.") % {"code": category_code}, field="category_code")
     source = (source or "web").strip()[:20]
     source_ref = (source_ref or "").strip()[:100]
     if source_ref:
@@ -267,28 +281,28 @@ def case_raise(*, actor: Actor, category_code: str, village: Area | None, title:
     lat, lon = _check_point(latitude, longitude)
     if village is None:
         if lat is None:
-            raise DomainError("invalid", "Say where: a village or a point on the map.", field="village")
+            raise DomainError("invalid", _("Sebutkan lokasinya: pilih desa atau titik di peta."), field="village")
         village = village_nearest(latitude=lat, longitude=lon)
     if not village.is_village:
-        raise DomainError("invalid", "A case belongs to a village (desa or kelurahan).", field="village")
+        raise DomainError("invalid", _("Laporan harus berada di satu desa atau kelurahan."), field="village")
     if category.area_id and not (village.code + ".").startswith(Area.objects.get(pk=category.area_id).code + "."):
-        raise DomainError("invalid", f"{category.name} is not offered in {village.name}.", field="village")
+        raise DomainError("invalid", _("%(category)s tidak tersedia di %(village)s.") % {"category": _named(category), "village": village.name}, field="village")
     title = _text(title, "title")
     if not title:
-        raise DomainError("invalid", "Say briefly what is wrong.", field="title")
+        raise DomainError("invalid", _("Tulis singkat apa masalahnya."), field="title")
     description = _text(description, "description")
     if anonymous and not category.allow_anonymous:
-        raise DomainError("invalid", f"{category.name} cannot be reported anonymously.", field="anonymous")
+        raise DomainError("invalid", _("%(category)s tidak bisa dilaporkan tanpa nama.") % {"category": _named(category)}, field="anonymous")
     if confidential and not (category.allow_confidential or category.always_confidential):
-        raise DomainError("invalid", f"{category.name} cannot be confidential.", field="confidential")
+        raise DomainError("invalid", _("%(category)s tidak bisa dilaporkan secara rahasia.") % {"category": _named(category)}, field="confidential")
     clean_answers = _answers_clean(category, answers)
     photos = list(photos or [])
     if len(photos) > PHOTO_MAX_COUNT:
-        raise DomainError("invalid", f"At most {PHOTO_MAX_COUNT} photos.", field="photos")
+        raise DomainError("invalid", _("Paling banyak %(n)d foto.") % {"n": PHOTO_MAX_COUNT}, field="photos")
     prepared = [photo_prepare(p) for p in photos]
     team = route(category=category, village=village)
     if team is None:
-        raise DomainError("not_configured", f"No team answers {category.name} in {village.name}.", field="category_code")
+        raise DomainError("not_configured", _("Belum ada tim yang menangani %(category)s di %(village)s.") % {"category": _named(category), "village": village.name}, field="category_code")
     support = route(category=category, village=village, kind=category.support_team_kind) if category.support_team_kind else None
     now = timezone.now()
     reply_code = secrets.token_hex(3).upper()
@@ -354,7 +368,7 @@ def can_work(actor: Actor, case: Case) -> bool:
 
 def _require_work(actor: Actor, case: Case) -> None:
     if not can_work(actor, case):
-        raise DomainError("forbidden", "Only the team answering this case (or its kecamatan) may change it.")
+        raise DomainError("forbidden", _("Hanya tim yang menangani kasus ini (atau kecamatannya) yang boleh mengubahnya."))
 
 
 def _lock(case: Case) -> Case:
@@ -378,7 +392,7 @@ def case_acknowledge(*, actor: Actor, case: Case, note: str = "") -> Case:
     case = _lock(case)
     _require_work(actor, case)
     if case.state != "new":
-        raise DomainError("conflict", "Only a new case can be acknowledged.", field="state")
+        raise DomainError("conflict", _("Hanya kasus baru yang bisa diterima."), field="state")
     now = timezone.now()
     return _set_state(case, "acknowledged", actor=actor, kind=EventKind.ACKNOWLEDGED, note=_text(note, "note") or "Diterima oleh tim",
                       acknowledged_at=now, due_at=add_working_days(now, case.category.resolve_days))
@@ -389,7 +403,7 @@ def case_start(*, actor: Actor, case: Case, note: str = "") -> Case:
     case = _lock(case)
     _require_work(actor, case)
     if case.state not in ("new", "acknowledged"):
-        raise DomainError("conflict", "Only a new or acknowledged case can be started.", field="state")
+        raise DomainError("conflict", _("Hanya kasus baru atau yang sudah diterima yang bisa mulai dikerjakan."), field="state")
     extra = {} if case.acknowledged_at else {"acknowledged_at": timezone.now()}
     return _set_state(case, "in_progress", actor=actor, kind=EventKind.STARTED, note=_text(note, "note") or "Sedang dikerjakan", **extra)
 
@@ -399,11 +413,11 @@ def case_resolve(*, actor: Actor, case: Case, resolution: str, note: str = "") -
     """Follow a case up: "resolved" (done/confirmed), "rejected" (not confirmed), "referred" (to another
     body outside the system). The reporter may reply within the category's autoclose days; then it closes."""
     if resolution not in Resolution.values:
-        raise DomainError("invalid", "resolution is resolved, rejected or referred.", field="resolution")
+        raise DomainError("invalid", _("Pilih tindak lanjut: resolved (selesai), rejected (tidak terbukti) atau referred (dirujuk)."), field="resolution")
     case = _lock(case)
     _require_work(actor, case)
     if not case.is_open:
-        raise DomainError("conflict", f"Case {case.ticket} is already {case.state}.", field="state")
+        raise DomainError("conflict", _("Kasus %(ticket)s sudah berstatus %(state)s.") % {"ticket": case.ticket, "state": _state_name(case.state)}, field="state")
     now = timezone.now()
     kind = EventKind.REFERRED if resolution == Resolution.REFERRED else EventKind.RESOLVED
     return _set_state(case, resolution, actor=actor, kind=kind, note=_text(note, "note"), resolution=resolution, resolved_at=now,
@@ -416,9 +430,9 @@ def case_refer(*, actor: Actor, case: Case, team: Team, note: str = "") -> Case:
     case = _lock(case)
     _require_work(actor, case)
     if not case.is_open:
-        raise DomainError("conflict", f"Case {case.ticket} is {case.state}.", field="state")
+        raise DomainError("conflict", _("Kasus %(ticket)s sudah berstatus %(state)s.") % {"ticket": case.ticket, "state": _state_name(case.state)}, field="state")
     if team.pk == case.team_id or not team.active:
-        raise DomainError("invalid", "Choose another, active team.", field="team")
+        raise DomainError("invalid", _("Pilih tim lain yang masih aktif."), field="team")
     before_team = case.team
     now = timezone.now()
     case.team = team
@@ -434,7 +448,7 @@ def case_note_add(*, actor: Actor, case: Case, note: str, public: bool = False) 
     _require_work(actor, case)
     note = _text(note, "note")
     if not note:
-        raise DomainError("invalid", "Write the note.", field="note")
+        raise DomainError("invalid", _("Tulis catatannya."), field="note")
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     event = _event(case, actor=actor, kind=EventKind.NOTE, note=note, public=public and not case.confidential, team=case.team,
                    before=case.state, after=case.state)
@@ -449,17 +463,17 @@ def case_visit_record(*, actor: Actor, case: Case, visited_on: dt.date, visitors
     case = _lock(case)
     _require_work(actor, case)
     if outcome not in VisitOutcome.values:
-        raise DomainError("invalid", f"outcome is one of {', '.join(VisitOutcome.values)}.", field="outcome")
+        raise DomainError("invalid", _("Pilih hasil kunjungan: %(choices)s.") % {"choices": ", ".join(VisitOutcome.values)}, field="outcome")
     today = timezone.localdate()
     if visited_on > today:
-        raise DomainError("invalid", "A visit cannot be in the future.", field="visited_on")
+        raise DomainError("invalid", _("Tanggal kunjungan tidak boleh di masa depan."), field="visited_on")
     if follow_up_on is not None and follow_up_on < visited_on:
-        raise DomainError("invalid", "The follow-up date is before the visit.", field="follow_up_on")
+        raise DomainError("invalid", _("Tanggal tindak lanjut tidak boleh sebelum tanggal kunjungan."), field="follow_up_on")
     visitors, findings = visitors.strip()[:200], _text(findings, "note")
     if not visitors:
-        raise DomainError("invalid", "Say who visited.", field="visitors")
+        raise DomainError("invalid", _("Tulis siapa yang berkunjung."), field="visitors")
     if not findings:
-        raise DomainError("invalid", "Write what the visit found.", field="findings")
+        raise DomainError("invalid", _("Tulis hasil temuan kunjungan."), field="findings")
     visit = HomeVisit.objects.create(case=case, visited_on=visited_on, visitors=visitors, findings=findings, outcome=outcome,
                                      follow_up=_text(follow_up, "note"), follow_up_on=follow_up_on, recorded_by=actor.user_or_none)
     note = f"Kunjungan {visited_on:%d-%m-%Y} oleh {visitors}: {VisitOutcome(outcome).label}"
@@ -476,17 +490,17 @@ def case_visit_record(*, actor: Actor, case: Case, visited_on: dt.date, visitors
 def case_merge(*, actor: Actor, case: Case, into: Case, note: str = "") -> Case:
     """Close `case` as a duplicate of `into` (same category); its reporter follows the kept case."""
     if case.pk == into.pk:
-        raise DomainError("invalid", "A case cannot be merged into itself.", field="into")
+        raise DomainError("invalid", _("Kasus tidak bisa digabung ke dirinya sendiri."), field="into")
     first, second = sorted([case.pk, into.pk])
     locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
     case, into = locked[case.pk], locked[into.pk]
     _require_work(actor, case)
     if not can_work(actor, into):
-        raise DomainError("forbidden", "You cannot work on the case to keep.")
+        raise DomainError("forbidden", _("Anda tidak bisa menangani kasus tujuan penggabungan."))
     if case.category_id != into.category_id:
-        raise DomainError("invalid", "Only cases of the same category can be merged.", field="into")
+        raise DomainError("invalid", _("Hanya kasus dengan jenis laporan yang sama yang bisa digabung."), field="into")
     if not case.is_open or not into.is_open or into.merged_into_id:
-        raise DomainError("conflict", "Both cases must be open.", field="into")
+        raise DomainError("conflict", _("Kedua kasus harus masih terbuka."), field="into")
     _set_state(case, "closed", actor=actor, kind=EventKind.MERGED, note=note or f"Digabung ke {into.ticket}", merged_into=into, closed_at=timezone.now())
     Case.objects.filter(merged_into=case).update(merged_into=into)
     _event(into, actor=actor, kind=EventKind.MERGED, note=f"Laporan {case.ticket} digabung ke sini", public=True, team=into.team)
@@ -499,9 +513,9 @@ def case_reporter_reply(*, actor: Actor, case: Case, reply_code: str, message: s
     reopens it for the team (SP4N-LAPOR: without a reply it closes by itself after the autoclose days)."""
     case = _lock(case)
     if not case.reply_code_hash or not secrets.compare_digest(case.reply_code_hash, reply_code_hash(reply_code or "")):
-        raise DomainError("forbidden", "The reply code is not right.", field="reply_code")
+        raise DomainError("forbidden", _("Kode balasan tidak cocok."), field="reply_code")
     if case.state not in ("resolved", "rejected", "referred"):
-        raise DomainError("conflict", "You can reply once the team has followed the report up.", field="state")
+        raise DomainError("conflict", _("Anda bisa membalas setelah tim menindaklanjuti laporan ini."), field="state")
     message = _text(message, "note")
     _event(case, actor=actor, kind=EventKind.REPLY, note=message, public=not case.confidential, team=case.team)
     if satisfied:
@@ -560,13 +574,13 @@ def transit_house_create(*, actor: Actor, name: str, village: Area, beds: int, a
                          latitude: float | None = None, longitude: float | None = None) -> TransitHouse:
     house = TransitHouse(name=name.strip()[:120], village=village, address=address.strip()[:200], team=team, latitude=latitude, longitude=longitude)
     if not house.name:
-        raise DomainError("invalid", "Name the house.", field="name")
+        raise DomainError("invalid", _("Tulis nama rumah singgah."), field="name")
     if not village.is_village:
-        raise DomainError("invalid", "A rumah singgah is in a village.", field="village")
+        raise DomainError("invalid", _("Rumah singgah harus berada di desa atau kelurahan."), field="village")
     if not 1 <= beds <= 100:
-        raise DomainError("invalid", "A house has 1 to 100 beds.", field="beds")
+        raise DomainError("invalid", _("Jumlah tempat tidur 1 sampai 100."), field="beds")
     if not can_manage_house(actor, house):
-        raise DomainError("forbidden", "Only the Puskesmas or Bhabinkamtibmas of the area may manage this house.")
+        raise DomainError("forbidden", _("Hanya Puskesmas atau Bhabinkamtibmas wilayah ini yang boleh mengelola rumah singgah ini."))
     house.save()
     Bed.objects.bulk_create(Bed(house=house, label=f"{n:02d}") for n in range(1, beds + 1))
     audit_record(actor=actor, action="transit_house.create", obj=house, village=village, changes={"beds": beds})
@@ -585,36 +599,36 @@ def placement_create(*, actor: Actor, house: TransitHouse, person: Person, start
     the same moment queue behind each other, and each (bed, night) is unique in the database."""
     house = TransitHouse.objects.select_for_update().select_related("village").get(pk=house.pk)
     if not can_manage_house(actor, house):
-        raise DomainError("forbidden", "Only the Puskesmas or Bhabinkamtibmas of the area may place someone here.")
+        raise DomainError("forbidden", _("Hanya Puskesmas atau Bhabinkamtibmas wilayah ini yang boleh menempatkan warga di sini."))
     user = actor.user_or_none
     if user is not None and not scoped(Person.objects.filter(pk=person.pk), user).exists():
-        raise DomainError("not_found", "No such resident in your areas.", field="person")
+        raise DomainError("not_found", _("Warga ini tidak ada di wilayah Anda."), field="person")
     person = Person.objects.get(pk=person.pk)
     if person.pregnancy_due_date is None:
-        raise DomainError("invalid", "The resident has no expected delivery date on record.", field="person")
+        raise DomainError("invalid", _("Warga ini belum punya hari perkiraan lahir (HPL) yang tercatat."), field="person")
     if person.date_of_death is not None:
-        raise DomainError("invalid", "The resident is recorded as deceased.", field="person")
+        raise DomainError("invalid", _("Warga ini tercatat sudah meninggal."), field="person")
     due = person.pregnancy_due_date
     start = start_date or max(timezone.localdate(), due - dt.timedelta(days=DAYS_BEFORE_DUE))
     end = end_date or due + dt.timedelta(days=DAYS_AFTER_DUE)
     if end <= start:
-        raise DomainError("invalid", "The stay must end after it starts.", field="end_date")
+        raise DomainError("invalid", _("Tanggal selesai harus sesudah tanggal mulai."), field="end_date")
     if (end - start).days > 60:
-        raise DomainError("invalid", "A stay is at most 60 nights.", field="end_date")
+        raise DomainError("invalid", _("Lama tinggal paling banyak 60 malam."), field="end_date")
     live = (PlacementStatus.BOOKED, PlacementStatus.STAYING)
     if Placement.objects.filter(person=person, status__in=live, start_date__lt=end, end_date__gt=start).exists():
-        raise DomainError("duplicate", "She already has a place for these dates.", field="person")
+        raise DomainError("duplicate", _("Ibu ini sudah mendapat tempat pada tanggal tersebut."), field="person")
     nights = [start + dt.timedelta(days=n) for n in range((end - start).days)]
     taken = set(BedNight.objects.filter(bed__house=house, night__in=nights).values_list("bed_id", flat=True))
     bed = Bed.objects.filter(house=house, active=True).exclude(pk__in=taken).order_by("label").first()
     if bed is None:
-        raise DomainError("conflict", f"{house.name} has no free bed from {start:%d-%m-%Y} to {end:%d-%m-%Y}.", field="start_date")
+        raise DomainError("conflict", _("%(house)s tidak punya tempat tidur kosong dari %(start)s sampai %(end)s.") % {"house": house.name, "start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"}, field="start_date")
     placement = Placement.objects.create(bed=bed, person=person, case=case, due_date=due, start_date=start, end_date=end, created_by=user)
     try:
         with transaction.atomic():
             BedNight.objects.bulk_create(BedNight(bed=bed, night=night, placement=placement) for night in nights)
     except IntegrityError:
-        raise DomainError("conflict", f"{house.name}: that bed was just taken; try again.", field="start_date") from None
+        raise DomainError("conflict", _("%(house)s: tempat tidur itu baru saja terisi; silakan coba lagi.") % {"house": house.name}, field="start_date") from None
     audit_record(actor=actor, action="placement.create", obj=placement, village=house.village,
                  changes={"person": person.pk, "bed": bed.label, "start": start.isoformat(), "end": end.isoformat()})
     if case is not None:
@@ -626,9 +640,9 @@ def placement_create(*, actor: Actor, house: TransitHouse, person: Person, start
 def placement_cancel(*, actor: Actor, placement: Placement, reason: str = "") -> Placement:
     placement = Placement.objects.select_for_update().select_related("bed__house__village").get(pk=placement.pk)
     if not can_manage_house(actor, placement.bed.house):
-        raise DomainError("forbidden", "Only the Puskesmas or Bhabinkamtibmas of the area may change this placement.")
+        raise DomainError("forbidden", _("Hanya Puskesmas atau Bhabinkamtibmas wilayah ini yang boleh mengubah penempatan ini."))
     if placement.status not in (PlacementStatus.BOOKED, PlacementStatus.STAYING):
-        raise DomainError("conflict", "The placement is already over.", field="status")
+        raise DomainError("conflict", _("Penempatan ini sudah berakhir."), field="status")
     BedNight.objects.filter(placement=placement).delete()
     placement.status = PlacementStatus.CANCELLED
     placement.save(update_fields=["status"])
@@ -647,9 +661,9 @@ def open311_key_create(*, actor: Actor, name: str) -> tuple[Open311Key, str]:
     """A new API key for an Open311 client; the raw key is returned once and never stored."""
     name = name.strip()[:100]
     if not name:
-        raise DomainError("invalid", "Name the client.", field="name")
+        raise DomainError("invalid", _("Tulis nama aplikasi klien."), field="name")
     if Open311Key.objects.filter(name=name).exists():
-        raise DomainError("duplicate", f"A key named {name!r} exists.", field="name")
+        raise DomainError("duplicate", _("Kunci bernama \"%(name)s\" sudah ada.") % {"name": name}, field="name")
     raw = "o311_" + secrets.token_urlsafe(24)
     key = Open311Key.objects.create(name=name, prefix=raw[:12], key_hash=_key_hash(raw))
     audit_record(actor=actor, action="open311_key.create", obj=key, changes={"name": name})
