@@ -96,7 +96,13 @@ def test_operator_records_a_birth_and_a_death_on_pages(client_for, users, family
     wrong = client.post(f"/registry/households/{household.pk}/birth/", {
         "nik": nik, "name": "Kembar", "sex": "F", "birth_date": born.isoformat(), "religion": "islam", "relationship": "anak"})
     assert wrong.status_code == 400
-    assert f"NIK {nik} is already in the registry." in wrong.content.decode()
+    assert f"NIK {nik} sudah terdaftar." in wrong.content.decode()
+    client.cookies["django_language"] = "en"
+    wrong_en = client.post(f"/registry/households/{household.pk}/birth/", {
+        "nik": nik, "name": "Kembar", "sex": "F", "birth_date": born.isoformat(), "religion": "islam", "relationship": "anak"})
+    assert wrong_en.status_code == 400
+    assert f"NIK {nik} is already in the registry." in wrong_en.content.decode()
+    del client.cookies["django_language"]
     assert Person.objects.count() == before
     died = client.post(f"/registry/people/{head.pk}/death/", {"date_of_death": "2026-11-01"})
     assert died.status_code == 302
@@ -109,7 +115,7 @@ def test_read_only_staff_get_no_event_forms(client_for, users, family, jambewang
     client = client_for(users["bhabin"])
     assert "Catat kelahiran" not in client.get(f"/registry/households/{household.pk}/").content.decode()
     refused = client.post(f"/registry/people/{head.pk}/death/", {"date_of_death": "2026-11-01"})
-    assert refused.status_code == 403 and "You may not change the registry of Jambewangi." in refused.content.decode()
+    assert refused.status_code == 403 and "Anda tidak berwenang mengubah data kependudukan Jambewangi." in refused.content.decode()
     head.refresh_from_db()
     assert head.date_of_death is None
 

@@ -172,7 +172,7 @@ def test_future_birth_date_and_death_before_birth_are_refused(family, kemiren, u
     assert refused.value.field == "birth_date"
     with pytest.raises(DomainError) as refused:
         services.death_register(actor=actor(users["operator"]), person=head, date_of_death=dt.date(1979, 1, 1))
-    assert (refused.value.field, refused.value.message) == ("date_of_death", "date_of_death 1979-01-01 is before the birth date 1980-03-14.")
+    assert (refused.value.field, refused.value.message) == ("date_of_death", "date_of_death 1979-01-01 sebelum tanggal lahir 1980-03-14.")
     assert _snapshot() == before
     head.refresh_from_db()
     assert head.date_of_death is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from smartkampung.core.audit import actor_from_request
@@ -63,21 +64,21 @@ def _village(request, code: str | None) -> Area | None:
         return None
     village = scoped_villages(request.user).filter(code=code).first()
     if village is None:
-        raise DomainError("not_found", f"No village {code} in your areas.", field="village_code")
+        raise DomainError("not_found", _("Desa %(code)s tidak ada di wilayah Anda.") % {"code": code}, field="village_code")
     return village
 
 
 def _person(request, person_id: int) -> Person:
     person = scoped(Person.objects.all(), request.user).filter(pk=person_id).first()
     if person is None:
-        raise DomainError("not_found", f"No person {person_id} in your areas.")
+        raise DomainError("not_found", _("Penduduk %(id)s tidak ada di wilayah Anda.") % {"id": person_id})
     return person
 
 
 def _household(request, household_id: int) -> Household:
     household = scoped(Household.objects.all(), request.user).filter(pk=household_id).first()
     if household is None:
-        raise DomainError("not_found", f"No household {household_id} in your areas.")
+        raise DomainError("not_found", _("Keluarga %(id)s tidak ada di wilayah Anda.") % {"id": household_id})
     return household
 
 
@@ -211,10 +212,10 @@ def household_split(request, household_id: int, payload: SplitIn):
     household = _household(request, household_id)
     members = list(scoped(Person.objects.all(), request.user).filter(pk__in=payload.member_ids))
     if len(members) != len(set(payload.member_ids)):
-        raise DomainError("invalid", "Only current members of the household can split from it.", field="member_ids")
+        raise DomainError("invalid", _("Hanya anggota keluarga saat ini yang dapat pisah dari KK ini."), field="member_ids")
     head = next((p for p in members if p.pk == payload.head_id), None)
     if head is None:
-        raise DomainError("invalid", "The new head must be one of the members who split.", field="head_id")
+        raise DomainError("invalid", _("Kepala keluarga baru harus salah satu anggota yang pisah."), field="head_id")
     new = services.household_split(
         actor=_actor(request), household=household, members=members, head=head, kk_number=payload.kk_number,
         split_on=payload.split_on, village=_village(request, payload.village_code), rw=payload.rw, rt=payload.rt,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -29,7 +30,7 @@ def registry_area_codes() -> AreaCodes:
     """What the NIK/KK parser needs to know about this database's regency."""
     regency = Area.objects.filter(kind=AreaKind.KABUPATEN).first()
     if regency is None:
-        raise DomainError("not_configured", "No regency is loaded: run `smartkampung load_areas` first.")
+        raise DomainError("not_configured", _("Data wilayah kabupaten belum dimuat: jalankan `smartkampung load_areas` terlebih dahulu."))
     kecamatan = list(Area.objects.filter(kind=AreaKind.KECAMATAN, parent=regency).prefetch_related("split_from"))
     split_from = {
         k.code.split(".")[2]: (tuple(sorted(o.code.split(".")[2] for o in k.split_from.all())), k.established_year or 0)
@@ -80,7 +81,7 @@ def person_search(*, user, nik: str = "", q: str = "", village_code: str = "", l
     if village_code:
         village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
         if village is None or not area_scope(user).can_read_village(village.id):
-            raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
+            raise DomainError("not_found", _("Desa %(code)s tidak ada di wilayah Anda.") % {"code": village_code}, field="village")
         people = people.filter(village=village)
     nik = (nik or "").strip()
     tokens = list(dict.fromkeys(search_tokens(q or "")))
@@ -133,7 +134,8 @@ def _get_scoped(queryset, user, pk, what: str):
     obj = scoped(queryset, user).filter(pk=pk).first()
     if obj is None:
         # The same answer whether it does not exist or is outside the user's areas: no probing.
-        raise DomainError("not_found", f"No {what} {pk} in your areas.")
+        messages = {"person": _("Penduduk %(id)s tidak ada di wilayah Anda."), "household": _("Keluarga %(id)s tidak ada di wilayah Anda.")}
+        raise DomainError("not_found", messages[what] % {"id": pk})
     return obj
 
 
@@ -189,7 +191,7 @@ def household_by_kk(*, user, kk_number: str) -> Household:
     """A current household by its KK number, within the user's areas."""
     household = scoped(Household.objects.select_related("village"), user).filter(kk_number=kk_number.strip(), dissolved_on__isnull=True).first()
     if household is None:
-        raise DomainError("not_found", f"No current KK {kk_number} in your areas.", field="kk_number")
+        raise DomainError("not_found", _("KK aktif %(kk)s tidak ada di wilayah Anda.") % {"kk": kk_number}, field="kk_number")
     return household
 
 
@@ -230,7 +232,7 @@ def area_summary(*, user, code: str) -> AreaSummary:
     """Counts for an area and each of its children, computed by grouped queries over the user's scope."""
     area = Area.objects.filter(code=code).select_related("parent").first()
     if area is None:
-        raise DomainError("not_found", f"Unknown area code {code}.")
+        raise DomainError("not_found", _("Kode wilayah %(code)s tidak dikenal.") % {"code": code})
     scope = area_scope(user)
     if area.is_village:
         villages = [area]
@@ -238,7 +240,7 @@ def area_summary(*, user, code: str) -> AreaSummary:
         villages = list(Area.objects.filter(code__startswith=area.code + ".", kind__in=("desa", "kelurahan")))
     villages = [v for v in villages if scope.can_read_village(v.id)]
     if not villages:
-        raise DomainError("not_found", f"No area {code} in your areas.")
+        raise DomainError("not_found", _("Wilayah %(code)s tidak ada di wilayah Anda.") % {"code": code})
     village_ids = [v.id for v in villages]
     per_village: dict[int, AreaCounts] = defaultdict(AreaCounts)
     cutoff = _years_ago(timezone.localdate(), 60)
@@ -296,7 +298,7 @@ def registry_export_rows(*, actor: Actor, village_code: str) -> Iterator[tuple]:
     The scope check and the audit row happen at the call, before the first row is streamed."""
     village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
     if village is None or not area_scope(actor.user).can_read_village(village.id):
-        raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
+        raise DomainError("not_found", _("Desa %(code)s tidak ada di wilayah Anda.") % {"code": village_code}, field="village")
     audit_record(actor=actor, action="registry.export", obj=village, village=village)
     return _export_rows(actor=actor, village=village)
 

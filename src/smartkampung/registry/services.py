@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -38,35 +39,35 @@ def _require_write(actor: Actor, village: Area) -> None:
     if actor.via == "cli" and actor.user is None:
         return  # system jobs (synth, imports run by an operator on the server) act regency-wide
     if not area_scope(actor.user).can_write_village(village.id):
-        raise DomainError("forbidden", f"You may not change the registry of {village.name}.", field="village")
+        raise DomainError("forbidden", _("Anda tidak berwenang mengubah data kependudukan %(village)s.") % {"village": village.name}, field="village")
 
 
 def _require_village(area: Area) -> None:
     if not area.is_village:
-        raise DomainError("invalid", f"{area.name} is a {area.kind}, not a desa or kelurahan.", field="village")
+        raise DomainError("invalid", _("%(area)s adalah %(kind)s, bukan desa atau kelurahan.") % {"area": area.name, "kind": area.get_kind_display()}, field="village")
 
 
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
         allowed = ", ".join(choices.values)
-        raise DomainError("invalid", f"{field} {value!r} is not one of: {allowed}.", field=field)
+        raise DomainError("invalid", _("%(field)s %(value)r tidak termasuk pilihan: %(allowed)s.") % {"field": field, "value": value, "allowed": allowed}, field=field)
     return value
 
 
 def _date(value, field: str, *, not_after: dt.date | None = None, not_before: dt.date | None = None) -> dt.date:
     if not isinstance(value, dt.date):
-        raise DomainError("invalid", f"{field} must be a date.", field=field)
+        raise DomainError("invalid", _("%(field)s harus berupa tanggal.") % {"field": field}, field=field)
     if not_after is not None and value > not_after:
-        raise DomainError("invalid", f"{field} {value.isoformat()} is in the future.", field=field)
+        raise DomainError("invalid", _("%(field)s %(date)s ada di masa depan.") % {"field": field, "date": value.isoformat()}, field=field)
     if not_before is not None and value < not_before:
-        raise DomainError("invalid", f"{field} {value.isoformat()} is before {not_before.isoformat()}.", field=field)
+        raise DomainError("invalid", _("%(field)s %(date)s sebelum %(not_before)s.") % {"field": field, "date": value.isoformat(), "not_before": not_before.isoformat()}, field=field)
     return value
 
 
 def _rt_rw(value: str, field: str) -> str:
     value = (value or "").strip()
     if not value.isdigit() or not 1 <= int(value) <= 999:
-        raise DomainError("invalid", f"{field} {value!r} must be a number from 1 to 999.", field=field)
+        raise DomainError("invalid", _("%(field)s %(value)r harus berupa angka 1 sampai 999.") % {"field": field, "value": value}, field=field)
     return f"{int(value):03d}"
 
 
@@ -82,7 +83,7 @@ def _check_nik(*, nik: str, sex: str, birth_date: dt.date, village: Area) -> lis
     except IdentityError as error:
         raise _identity_error(error) from None
     if Person.objects.filter(nik=nik).exists():
-        raise DomainError("duplicate", f"NIK {nik} is already in the registry.", field="nik")
+        raise DomainError("duplicate", _("NIK %(nik)s sudah terdaftar.") % {"nik": nik}, field="nik")
     return [w.message for w in parsed.warnings]
 
 
@@ -96,7 +97,7 @@ def _check_kk(kk_number: str, *, exclude: Household | None = None):
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if clash.exists():
-        raise DomainError("duplicate", f"KK {kk_number} belongs to another current household.", field="kk_number")
+        raise DomainError("duplicate", _("KK %(kk)s sudah dipakai keluarga lain yang masih aktif.") % {"kk": kk_number}, field="kk_number")
     return parsed
 
 
@@ -133,7 +134,7 @@ def _address(*, village: Area, dusun: str, rw: str, rt: str, street: str, latitu
     _require_village(village)
     for value, field, low, high in ((latitude, "latitude", -90, 90), (longitude, "longitude", -180, 180)):
         if value is not None and not low <= float(value) <= high:
-            raise DomainError("invalid", f"{field} {value} is outside {low}..{high}.", field=field)
+            raise DomainError("invalid", _("%(field)s %(value)s di luar rentang %(low)s..%(high)s.") % {"field": field, "value": value, "low": low, "high": high}, field=field)
     return {
         "village": village, "dusun": (dusun or "").strip(), "rw": _rt_rw(rw, "rw"), "rt": _rt_rw(rt, "rt"),
         "street": (street or "").strip(), "latitude": latitude, "longitude": longitude,
@@ -142,7 +143,7 @@ def _address(*, village: Area, dusun: str, rw: str, rt: str, street: str, latitu
 
 def _desil(desil: int | None) -> int | None:
     if desil is not None and not (isinstance(desil, int) and 1 <= desil <= 10):
-        raise DomainError("invalid", f"desil {desil!r} must be a whole number from 1 (poorest) to 10.", field="desil")
+        raise DomainError("invalid", _("desil %(desil)r harus bilangan bulat 1 (termiskin) sampai 10.") % {"desil": desil}, field="desil")
     return desil
 
 
@@ -161,7 +162,7 @@ def household_create(
         house_condition=_choice(house_condition, HouseCondition, "house_condition"),
         **_address(village=village, dusun=dusun, rw=rw, rt=rt, street=street, latitude=latitude, longitude=longitude),
     )
-    _save_unique(household, "kk_number", f"KK {parsed.kk_number} belongs to another current household.")
+    _save_unique(household, "kk_number", _("KK %(kk)s sudah dipakai keluarga lain yang masih aktif.") % {"kk": parsed.kk_number})
     _event(actor=actor, kind=LifeEventKind.HOUSEHOLD_CREATED, on=parsed.issued_on, village=village, household=household, kk_number=household.kk_number)
     audit_record(actor=actor, action="household.create", obj=household, village=village, changes={"kk_number": household.kk_number})
     return household
@@ -173,18 +174,18 @@ def _new_person(
     disability_severe: bool, phone: str, start_date: dt.date, kind: str,
 ) -> Person:
     if household.dissolved_on is not None:
-        raise DomainError("invalid", f"KK {household.kk_number} was dissolved on {household.dissolved_on}.", field="household")
+        raise DomainError("invalid", _("KK %(kk)s sudah dibubarkan pada %(date)s.") % {"kk": household.kk_number, "date": household.dissolved_on}, field="household")
     _require_write(actor, household.village)
     name = " ".join((name or "").split())
     if not name:
-        raise DomainError("invalid", "name is empty.", field="name")
+        raise DomainError("invalid", _("Nama masih kosong."), field="name")
     _choice(sex, Sex, "sex")
     _date(birth_date, "birth_date", not_after=_today())
     _date(start_date, "start_date", not_after=_today(), not_before=birth_date)
     _choice(relationship, Relationship, "relationship")
     warnings = _check_nik(nik=nik, sex=sex, birth_date=birth_date, village=household.village)
     if relationship == Relationship.KEPALA and household.head_id is not None:
-        raise DomainError("conflict", f"KK {household.kk_number} already has a head.", field="relationship")
+        raise DomainError("conflict", _("KK %(kk)s sudah memiliki kepala keluarga.") % {"kk": household.kk_number}, field="relationship")
     person = Person(
         nik=nik.strip(), name=name, name_key=name_key(name), sex=sex, birth_date=birth_date,
         birth_place=(birth_place or "").strip(), religion=_choice(religion, Religion, "religion"),
@@ -193,7 +194,7 @@ def _new_person(
         disability=_choice(disability, Disability, "disability"), disability_severe=bool(disability_severe),
         phone=(phone or "").strip(), village=household.village,
     )
-    _save_unique(person, "nik", f"NIK {person.nik} is already in the registry.")
+    _save_unique(person, "nik", _("NIK %(nik)s sudah terdaftar.") % {"nik": person.nik})
     _index_name(person)
     Membership.objects.create(person=person, household=household, relationship=relationship, start_date=start_date)
     if relationship == Relationship.KEPALA:
@@ -234,7 +235,7 @@ def birth_register(
     """A baby born into a household: a member from the day of birth."""
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
     if relationship not in (Relationship.ANAK, Relationship.CUCU, Relationship.FAMILI_LAIN):
-        raise DomainError("invalid", "A newborn joins as anak, cucu or famili_lain.", field="relationship")
+        raise DomainError("invalid", _("Bayi baru lahir hanya dapat masuk sebagai anak, cucu, atau famili_lain."), field="relationship")
     return _new_person(
         actor=actor, household=household, relationship=relationship, nik=nik, name=name, sex=sex,
         birth_date=birth_date, birth_place=birth_place or household.village.name, religion=religion,
@@ -246,7 +247,7 @@ def birth_register(
 def _leave(membership: Membership, *, on: dt.date) -> Household:
     """End a membership; a household left by its head has no head; one left by everybody is dissolved."""
     if on < membership.start_date:
-        raise DomainError("invalid", f"The date {on} is before the person joined KK {membership.household.kk_number} ({membership.start_date}).", field="date")
+        raise DomainError("invalid", _("Tanggal %(date)s sebelum orang ini masuk KK %(kk)s (%(start)s).") % {"date": on, "kk": membership.household.kk_number, "start": membership.start_date}, field="date")
     membership.end_date = on
     membership.save(update_fields=["end_date"])
     household = Household.objects.select_for_update().get(pk=membership.household_id)
@@ -264,7 +265,7 @@ def _leave(membership: Membership, *, on: dt.date) -> Household:
 def _lock_person(person: Person) -> Person:
     person = Person.objects.select_for_update().select_related("village").get(pk=person.pk)
     if person.date_of_death is not None:
-        raise DomainError("invalid", f"{person.name} is recorded as deceased on {person.date_of_death}.", field="person")
+        raise DomainError("invalid", _("%(name)s tercatat meninggal pada %(date)s.") % {"name": person.name, "date": person.date_of_death}, field="person")
     return person
 
 
@@ -274,7 +275,7 @@ def death_register(*, actor: Actor, person: Person, date_of_death: dt.date) -> P
     _require_write(actor, person.village)
     _date(date_of_death, "date_of_death", not_after=_today())
     if date_of_death < person.birth_date:
-        raise DomainError("invalid", f"date_of_death {date_of_death} is before the birth date {person.birth_date}.", field="date_of_death")
+        raise DomainError("invalid", _("date_of_death %(death)s sebelum tanggal lahir %(birth)s.") % {"death": date_of_death, "birth": person.birth_date}, field="date_of_death")
     membership = _current_membership(person)
     household = _leave(membership, on=date_of_death) if membership else None
     person.date_of_death = date_of_death
@@ -288,10 +289,10 @@ def death_register(*, actor: Actor, person: Person, date_of_death: dt.date) -> P
 def _join(*, person: Person, household: Household, relationship: str, on: dt.date) -> Membership:
     _choice(relationship, Relationship, "relationship")
     if household.dissolved_on is not None:
-        raise DomainError("invalid", f"KK {household.kk_number} was dissolved on {household.dissolved_on}.", field="household")
+        raise DomainError("invalid", _("KK %(kk)s sudah dibubarkan pada %(date)s.") % {"kk": household.kk_number, "date": household.dissolved_on}, field="household")
     if relationship == Relationship.KEPALA:
         if household.head_id is not None and household.head_id != person.pk:
-            raise DomainError("conflict", f"KK {household.kk_number} already has a head.", field="relationship")
+            raise DomainError("conflict", _("KK %(kk)s sudah memiliki kepala keluarga.") % {"kk": household.kk_number}, field="relationship")
         household.head = person
         household.save(update_fields=["head", "updated_at"])
     return Membership.objects.create(person=person, household=household, relationship=relationship, start_date=on)
@@ -313,7 +314,7 @@ def person_move(*, actor: Actor, person: Person, to_household: Household, relati
     _date(moved_on, "moved_on", not_after=_today(), not_before=person.birth_date)
     current = _current_membership(person)
     if current and current.household_id == to_household.pk:
-        raise DomainError("invalid", f"{person.name} already lives in KK {to_household.kk_number}.", field="to_household")
+        raise DomainError("invalid", _("%(name)s sudah tinggal di KK %(kk)s.") % {"name": person.name, "kk": to_household.kk_number}, field="to_household")
     from_household = _leave(current, on=moved_on) if current else None
     membership = _join(person=person, household=to_household, relationship=relationship, on=moved_on)
     from_village = person.village
@@ -333,7 +334,7 @@ def person_move(*, actor: Actor, person: Person, to_household: Household, relati
 def _reissue_kk(*, household: Household, kk_number: str, on: dt.date, reason: str) -> None:
     parsed = _check_kk(kk_number, exclude=household)
     if parsed.kk_number == household.kk_number:
-        raise DomainError("invalid", "The new KK number is the same as the current one.", field="kk_number")
+        raise DomainError("invalid", _("Nomor KK baru sama dengan nomor KK sekarang."), field="kk_number")
     KkHistory.objects.create(household=household, kk_number=household.kk_number, issued_on=household.kk_issued_on, replaced_on=on, reason=reason)
     household.kk_number = parsed.kk_number
     household.kk_issued_on = parsed.issued_on
@@ -347,7 +348,7 @@ def household_move(
     """A whole household moves. Moving to another kecamatan needs a new KK (DOMAIN.md, "NIK and KK")."""
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
     if household.dissolved_on is not None:
-        raise DomainError("invalid", f"KK {household.kk_number} was dissolved on {household.dissolved_on}.", field="household")
+        raise DomainError("invalid", _("KK %(kk)s sudah dibubarkan pada %(date)s.") % {"kk": household.kk_number, "date": household.dissolved_on}, field="household")
     _require_write(actor, household.village)
     _require_write(actor, village)
     _date(moved_on, "moved_on", not_after=_today())
@@ -355,7 +356,7 @@ def household_move(
     old_village = household.village
     changes_kecamatan = old_village.parent_id != village.parent_id
     if changes_kecamatan and not new_kk_number:
-        raise DomainError("invalid", "A move to another kecamatan needs the new KK number.", field="new_kk_number")
+        raise DomainError("invalid", _("Pindah ke kecamatan lain memerlukan nomor KK baru."), field="new_kk_number")
     old_kk = household.kk_number
     if new_kk_number:
         _reissue_kk(household=household, kk_number=new_kk_number, on=moved_on, reason=f"pindah ke {village.name}")
@@ -384,14 +385,14 @@ def household_split(
     current = {m.person_id: m for m in _current_members(household)}
     member_ids = {p.pk for p in members}
     if not member_ids:
-        raise DomainError("invalid", "A split needs at least one member.", field="members")
+        raise DomainError("invalid", _("Pisah KK memerlukan paling sedikit satu anggota."), field="members")
     outsiders = member_ids - current.keys()
     if outsiders:
-        raise DomainError("invalid", "Only current members of the household can split from it.", field="members")
+        raise DomainError("invalid", _("Hanya anggota keluarga saat ini yang dapat pisah dari KK ini."), field="members")
     if head.pk not in member_ids:
-        raise DomainError("invalid", "The new head must be one of the members who split.", field="head")
+        raise DomainError("invalid", _("Kepala keluarga baru harus salah satu anggota yang pisah."), field="head")
     if member_ids == set(current):
-        raise DomainError("invalid", "Everybody would leave: that is a move of the household, not a split.", field="members")
+        raise DomainError("invalid", _("Semua anggota akan keluar: itu pindah keluarga, bukan pisah KK."), field="members")
     parsed = _check_kk(kk_number)
     new = Household(
         kk_number=parsed.kk_number, kk_issued_on=parsed.issued_on, desil=household.desil, house_condition=household.house_condition,
@@ -401,7 +402,7 @@ def household_split(
             latitude=household.latitude if latitude is None else latitude, longitude=household.longitude if longitude is None else longitude,
         ),
     )
-    _save_unique(new, "kk_number", f"KK {parsed.kk_number} belongs to another current household.")
+    _save_unique(new, "kk_number", _("KK %(kk)s sudah dipakai keluarga lain yang masih aktif.") % {"kk": parsed.kk_number})
     moving = [current[pid] for pid in sorted(member_ids)]
     for membership in moving:
         _leave(membership, on=split_on)
@@ -430,23 +431,23 @@ def household_kk_reissue(*, actor: Actor, household: Household, kk_number: str, 
     household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
     _require_write(actor, household.village)
     if household.dissolved_on is not None:
-        raise DomainError("invalid", f"KK {household.kk_number} was dissolved on {household.dissolved_on}.", field="household")
+        raise DomainError("invalid", _("KK %(kk)s sudah dibubarkan pada %(date)s.") % {"kk": household.kk_number, "date": household.dissolved_on}, field="household")
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("invalid", "Say why the KK is reissued.", field="reason")
+        raise DomainError("invalid", _("Sebutkan alasan KK diterbitkan ulang."), field="reason")
     old_kk = household.kk_number
     _reissue_kk(household=household, kk_number=kk_number, on=_today(), reason=reason)
     if new_head is not None:
         membership = Membership.objects.select_for_update().filter(household=household, person=new_head, end_date__isnull=True).first()
         if membership is None:
-            raise DomainError("invalid", "The new head must be a current member.", field="new_head")
+            raise DomainError("invalid", _("Kepala keluarga baru harus anggota keluarga saat ini."), field="new_head")
         if household.head_id and household.head_id != new_head.pk:
             Membership.objects.filter(household=household, person_id=household.head_id, end_date__isnull=True).update(relationship=Relationship.FAMILI_LAIN)
         membership.relationship = Relationship.KEPALA
         membership.save(update_fields=["relationship"])
         household.head = new_head
     elif household.head_id is None:
-        raise DomainError("invalid", "The household has no head: name the new head.", field="new_head")
+        raise DomainError("invalid", _("Keluarga ini belum memiliki kepala keluarga: tentukan kepala keluarga baru."), field="new_head")
     household.save()
     _event(actor=actor, kind=LifeEventKind.KK_REISSUED, on=household.kk_issued_on, village=household.village, household=household, old_kk=old_kk, new_kk=household.kk_number, reason=reason)
     audit_record(actor=actor, action="household.kk_reissue", obj=household, village=household.village, changes={"old_kk": old_kk, "new_kk": household.kk_number, "reason": reason})
@@ -461,7 +462,7 @@ def person_update(*, actor: Actor, person: Person, **changes) -> Person:
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise DomainError("invalid", f"{field} cannot be changed here.", field=field)
+        raise DomainError("invalid", _("%(field)s tidak dapat diubah di sini.") % {"field": field}, field=field)
     validators = {
         "religion": Religion, "marital_status": MaritalStatus, "education": Education, "disability": Disability,
     }
@@ -472,7 +473,7 @@ def person_update(*, actor: Actor, person: Person, **changes) -> Person:
         if field == "name":
             value = " ".join((value or "").split())
             if not value:
-                raise DomainError("invalid", "name is empty.", field="name")
+                raise DomainError("invalid", _("Nama masih kosong."), field="name")
         if isinstance(value, str) and field != "name":
             value = value.strip()
         if getattr(person, field) != value:
@@ -498,7 +499,7 @@ def household_update(*, actor: Actor, household: Household, **changes) -> Househ
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise DomainError("invalid", f"{field} cannot be changed here.", field=field)
+        raise DomainError("invalid", _("%(field)s tidak dapat diubah di sini.") % {"field": field}, field=field)
     current = {f: getattr(household, f) for f in ("dusun", "rw", "rt", "street", "latitude", "longitude")}
     address = _address(village=household.village, **{**current, **{k: v for k, v in changes.items() if k in current}})
     values = {k: address[k] for k in current}
@@ -525,7 +526,7 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
     record. Moving enrolments is the caller's part (linkage moves them through its own service).
     """
     if keep.pk == duplicate.pk:
-        raise DomainError("invalid", "A record cannot be merged into itself.", field="duplicate")
+        raise DomainError("invalid", _("Data tidak dapat digabungkan dengan dirinya sendiri."), field="duplicate")
     first, second = sorted((keep.pk, duplicate.pk))
     locked = {p.pk: p for p in Person.objects.select_for_update().select_related("village").filter(pk__in=(first, second))}
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
@@ -533,7 +534,7 @@ def person_merge(*, actor: Actor, keep: Person, duplicate: Person, reason: str) 
     _require_write(actor, duplicate.village)
     for person, field in ((keep, "keep"), (duplicate, "duplicate")):
         if person.merged_into_id is not None:
-            raise DomainError("conflict", f"{person.name} ({person.nik}) was already merged into another record.", field=field)
+            raise DomainError("conflict", _("%(name)s (%(nik)s) sudah digabungkan ke data lain.") % {"name": person.name, "nik": person.nik}, field=field)
     on = _today()
     membership = _current_membership(duplicate)
     household = _leave(membership, on=max(on, membership.start_date)) if membership else None
