@@ -74,7 +74,7 @@ def test_provider_form_shows_a_clear_error_and_saves_nothing(client_for, users, 
         "name": "Warung Baru", "owner_name": "Bu Ani", "address": "Jl. Baru", "village": kemiren.code, "latitude": "", "longitude": "",
         "daily_capacity": "10", "price_per_portion": "12000", "days_served": ["1", "2"]})
     assert response.status_code == 400
-    assert "A map point (latitude and longitude) is required." in response.content.decode()
+    assert "Titik peta (lintang dan bujur) wajib diisi." in response.content.decode()
     assert Provider.objects.count() == before
     response = client_for(users["analyst"]).post("/meals/providers/new/", {
         "name": "Warung Baru", "owner_name": "Bu Ani", "address": "Jl. Baru", "village": kemiren.code, "latitude": "-8.2040", "longitude": "114.3280",
@@ -97,7 +97,10 @@ def test_provider_phone_page_marks_today_and_refuses_a_second_mark(setup):
     entry = Delivery.objects.get(recipient=here)
     assert (entry.outcome, entry.portions, entry.latitude, entry.by_label) == ("delivered", 2, -8.2031, "warung.halaman")
     response = client.post("/meals/provider/mark/", {"recipient": here.pk, "outcome": "refused"}, follow=True)
-    assert "This meal is already marked" in response.content.decode()
+    assert "Makanan ini sudah ditandai; koreksi tandanya, jangan menandai lagi." in response.content.decode()
+    client.cookies["django_language"] = "en"
+    response = client.post("/meals/provider/mark/", {"recipient": here.pk, "outcome": "refused"}, follow=True)
+    assert "This meal is already marked; correct the mark instead of marking it again." in response.content.decode()
     assert Delivery.objects.filter(recipient=here).count() == 1
 
 
@@ -140,7 +143,11 @@ def test_api_provider_bad_input_is_json(client_for, users, kemiren):
     before = Provider.objects.count()
     body = {"name": "W", "owner_name": "O", "address": "A", "village_code": kemiren.code, "daily_capacity": 5, "price_per_portion": 12000}
     response = client.post("/api/v1/meals/providers", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and response.json() == {"code": "missing_point", "message": "Titik peta (lintang dan bujur) wajib diisi.", "field": "latitude"}
+    client.cookies["django_language"] = "en"
+    response = client.post("/api/v1/meals/providers", json.dumps(body), content_type="application/json")
     assert response.status_code == 400 and response.json() == {"code": "missing_point", "message": "A map point (latitude and longitude) is required.", "field": "latitude"}
+    client.cookies.pop("django_language")
     response = client.post("/api/v1/meals/providers", json.dumps({**body, "latitude": -8.204, "longitude": 114.328, "daily_capacity": 0}), content_type="application/json")
     assert response.status_code == 400 and response.json()["field"] == "daily_capacity"
     assert Provider.objects.count() == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
@@ -198,7 +199,7 @@ def provider_patch(request, provider_id: int, payload: ProviderPatch):
     provider = selectors.provider_get(user=request.auth, pk=provider_id)
     changes = payload.dict(exclude_unset=True)
     if ("latitude" in changes) != ("longitude" in changes):
-        raise DomainError("invalid", "Give latitude and longitude together.", field="latitude")
+        raise DomainError("invalid", _("Isi lintang dan bujur bersama-sama."), field="latitude")
     return _provider_out(services.provider_update(actor=_actor(request), provider=provider, changes=changes))
 
 
@@ -222,10 +223,10 @@ def assignment_run(request, payload: AssignmentIn):
 def round_get(request, provider_id: int, date: dt.date):
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
-        raise DomainError("not_found", "No such provider.")
+        raise DomainError("not_found", _("Warung tidak ditemukan."))
     round_, stops = selectors.provider_round_view(actor=_actor(request), provider=provider, date=date)
     if round_ is None:
-        raise DomainError("not_found", f"No round for {provider.name} on {date.isoformat()}.")
+        raise DomainError("not_found", _("Tidak ada rute %(provider)s tanggal %(date)s.") % {"provider": provider.name, "date": date.strftime("%d/%m/%Y")})
     return {"provider_id": provider.pk, "date": date, "distance_m": round_.distance_m, "late": round_.late, "stops": [
         {"seq": s.stop.seq, "recipient_id": s.stop.recipient_id, "name": s.stop.recipient.person.name, "eta": s.stop.eta.strftime("%H:%M"),
          "late": s.stop.late, "portions": s.stop.portions, "latitude": s.stop.recipient.latitude, "longitude": s.stop.recipient.longitude,
@@ -236,7 +237,7 @@ def round_get(request, provider_id: int, date: dt.date):
 def delivery_mark(request, payload: MarkIn):
     recipient = Recipient.objects.filter(pk=payload.recipient_id).first()
     if recipient is None:
-        raise DomainError("not_found", "No such recipient.", field="recipient_id")
+        raise DomainError("not_found", _("Penerima tidak ditemukan."), field="recipient_id")
     entry = services.delivery_mark(actor=_actor(request), recipient=recipient, outcome=payload.outcome, latitude=payload.latitude,
                                    longitude=payload.longitude, note=payload.note, on=payload.date)
     return Status(201, _delivery_out(entry))
@@ -246,7 +247,7 @@ def delivery_mark(request, payload: MarkIn):
 def delivery_correct(request, entry_id: int, payload: CorrectIn):
     entry = Delivery.objects.filter(pk=entry_id).first()
     if entry is None:
-        raise DomainError("not_found", "No such log entry.")
+        raise DomainError("not_found", _("Catatan tidak ditemukan."))
     return Status(201, _delivery_out(services.delivery_correct(actor=_actor(request), entry=entry, outcome=payload.outcome, note=payload.note)))
 
 
@@ -254,6 +255,6 @@ def delivery_correct(request, entry_id: int, payload: CorrectIn):
 def recap_get(request, month: str, provider_id: int):
     provider = Provider.objects.filter(pk=provider_id).first()
     if provider is None:
-        raise DomainError("not_found", "No such provider.")
+        raise DomainError("not_found", _("Warung tidak ditemukan."))
     recap = selectors.recap(user=request.auth, provider=provider, month=month)
     return {"provider_id": provider.pk, "month": month, "portions": recap.portions, "amount": recap.amount, "recipients": recap.recipients, "missed": recap.missed}

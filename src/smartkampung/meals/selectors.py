@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -35,12 +36,12 @@ from .services import PROGRAMME_CODE, is_office
 
 def require_staff(user) -> None:
     if not area_scope(user).is_staff:
-        raise DomainError("forbidden", "Your account has no role in any area.")
+        raise DomainError("forbidden", _("Akun Anda belum punya peran di wilayah mana pun."))
 
 
 def require_office(user) -> None:
     if not is_office(user):
-        raise DomainError("forbidden", "Only the Rantang Kasih programme office may open this.")
+        raise DomainError("forbidden", _("Hanya kantor program Rantang Kasih yang boleh membuka ini."))
 
 
 def providers(*, user, active_only: bool = False):
@@ -53,7 +54,7 @@ def provider_get(*, user, pk: int) -> Provider:
     require_staff(user)
     provider = Provider.objects.select_related("village__parent").filter(pk=pk).first()
     if provider is None:
-        raise DomainError("not_found", "No such provider.")
+        raise DomainError("not_found", _("Warung tidak ditemukan."))
     return provider
 
 
@@ -70,7 +71,7 @@ def recipient_get(*, actor: Actor, pk: int) -> Recipient:
     """One recipient, read by staff: the read of a person's record goes into the audit trail."""
     recipient = scoped(Recipient.objects.select_related("person", "village__parent", "provider", "enrolment"), actor.user).filter(pk=pk).first()
     if recipient is None:
-        raise DomainError("not_found", "No such recipient in your area.")
+        raise DomainError("not_found", _("Penerima tidak ditemukan di wilayah Anda."))
     audit_record(actor=actor, action="meals.recipient_view", obj=recipient, village=recipient.village_id)
     return recipient
 
@@ -138,7 +139,7 @@ def provider_round_view(*, actor: Actor, provider: Provider, date: dt.date) -> t
     """The provider's own round (its login) or any round (the office); the names it shows are read."""
     own = getattr(actor.user, "meals_provider", None) if getattr(actor.user, "is_authenticated", False) else None
     if not (own is not None and own.pk == provider.pk) and not is_office(actor.user):
-        raise DomainError("forbidden", "This round belongs to another provider.")
+        raise DomainError("forbidden", _("Rute ini milik warung lain."))
     round_ = round_of(provider=provider, date=date)
     if round_ is None:
         return None, []
@@ -163,7 +164,7 @@ def month_range(month: str) -> tuple[dt.date, dt.date]:
         year, mon = (int(x) for x in month.split("-"))
         first = dt.date(year, mon, 1)
     except (ValueError, TypeError):
-        raise DomainError("invalid", "Month must be YYYY-MM.", field="month") from None
+        raise DomainError("invalid", _("Bulan harus ditulis TTTT-BB (contoh: 2026-12)."), field="month") from None
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first, last
 
@@ -205,7 +206,7 @@ def recap(*, user, provider: Provider, month: str) -> Recap:
     """Meals delivered x price, line by line from the effective log entries of the month."""
     first, last = month_range(month)
     if not is_office(user) and getattr(getattr(user, "meals_provider", None), "pk", None) != provider.pk:
-        raise DomainError("forbidden", "Only the programme office and the provider itself may read this recap.")
+        raise DomainError("forbidden", _("Rekap ini hanya boleh dibaca kantor program dan warung yang bersangkutan."))
     entries = effective_entries().filter(provider=provider, date__gte=first, date__lte=last)
     lines = [RecapLine(date=d, recipient_id=r, village=v, portions=p, price=price) for d, r, v, p, price in
              entries.filter(outcome=Outcome.DELIVERED).order_by("date", "recipient_id").values_list("date", "recipient_id", "village__name", "portions", "price_per_portion")]

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -72,14 +73,14 @@ def is_office(user) -> bool:
 def _require_office(actor: Actor) -> None:
     if _is_system(actor) or is_office(actor.user):
         return
-    raise DomainError("forbidden", "Only the Rantang Kasih programme office (Dinas Sosial, regency admins) may do this.")
+    raise DomainError("forbidden", _("Hanya kantor program Rantang Kasih (Dinas Sosial, admin kabupaten) yang boleh melakukan ini."))
 
 
 def _require_village_write(actor: Actor, village_id: int) -> None:
     if _is_system(actor) or is_office(actor.user) and area_scope(actor.user).write_all:
         return
     if not area_scope(actor.user).can_write_village(village_id):
-        raise DomainError("forbidden", "You may not change Rantang Kasih records of this village.", field="village")
+        raise DomainError("forbidden", _("Anda tidak boleh mengubah data Rantang Kasih desa ini."), field="village")
 
 
 def provider_of(user) -> Provider | None:
@@ -106,7 +107,7 @@ def regency_bounds() -> Bounds:
     villages = Area.objects.filter(kind__in=(AreaKind.DESA, AreaKind.KELURAHAN), latitude__isnull=False, longitude__isnull=False)
     points = list(villages.values_list("latitude", "longitude"))
     if not points:
-        raise DomainError("not_configured", "The villages have no map points: load the areas first.", field="areas")
+        raise DomainError("not_configured", _("Desa belum punya titik peta: muat data wilayah terlebih dahulu."), field="areas")
     lats, lons = zip(*points, strict=True)
     m = REGENCY_MARGIN_DEG
     return Bounds(min(lats) - m, max(lats) + m, min(lons) - m, max(lons) + m)
@@ -115,29 +116,29 @@ def regency_bounds() -> Bounds:
 def _point(lat, lon, *, field: str = "latitude", required: bool = True) -> tuple[float | None, float | None]:
     if lat in (None, "") and lon in (None, ""):
         if required:
-            raise DomainError("missing_point", "A map point (latitude and longitude) is required.", field=field)
+            raise DomainError("missing_point", _("Titik peta (lintang dan bujur) wajib diisi."), field=field)
         return None, None
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
-        raise DomainError("invalid", "Latitude and longitude must both be numbers (e.g. -8.2192, 114.3691).", field=field) from None
+        raise DomainError("invalid", _("Lintang dan bujur harus berupa angka (contoh: -8.2192, 114.3691)."), field=field) from None
     if not (np.isfinite(lat) and np.isfinite(lon)):
-        raise DomainError("invalid", "Latitude and longitude must be finite numbers.", field=field)
+        raise DomainError("invalid", _("Lintang dan bujur harus berupa angka yang sah."), field=field)
     if not regency_bounds().contains(lat, lon):
-        raise DomainError("outside_regency", f"The point {lat:.5f}, {lon:.5f} lies outside the regency.", field=field)
+        raise DomainError("outside_regency", _("Titik %(lat).5f, %(lon).5f berada di luar kabupaten.") % {"lat": lat, "lon": lon}, field=field)
     return lat, lon
 
 
 def _village(area: Area | None) -> Area:
     if area is None or not area.is_village:
-        raise DomainError("invalid", "Choose a desa or kelurahan.", field="village")
+        raise DomainError("invalid", _("Pilih desa atau kelurahan."), field="village")
     return area
 
 
 def _days(value: str) -> str:
     value = "".join(sorted(set(str(value or "").replace(",", "").replace(" ", ""))))
     if not value or any(c not in WEEKDAYS for c in value):
-        raise DomainError("invalid", "Days served: ISO weekday digits 1 (Monday) to 7 (Sunday), at least one.", field="days_served")
+        raise DomainError("invalid", _("Hari layanan: angka hari 1 (Senin) sampai 7 (Minggu), paling sedikit satu."), field="days_served")
     return value
 
 
@@ -145,9 +146,9 @@ def _positive(value, field: str, label: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise DomainError("invalid", f"{label} must be a whole number.", field=field) from None
+        raise DomainError("invalid", _("%(label)s harus berupa bilangan bulat.") % {"label": label}, field=field) from None
     if number <= 0:
-        raise DomainError("invalid", f"{label} must be more than zero.", field=field)
+        raise DomainError("invalid", _("%(label)s harus lebih dari nol.") % {"label": label}, field=field)
     return number
 
 
@@ -157,6 +158,10 @@ PROVIDER_TEXT_FIELDS = ("name", "owner_name", "owner_phone", "address", "dietici
                         "bank_name", "bank_account_number", "bank_account_holder")
 
 
+def _required_label(name: str) -> str:
+    return {"name": _("Nama warung"), "owner_name": _("Nama pemilik"), "address": _("Alamat")}.get(name, name)
+
+
 def _provider_fields(data: dict) -> dict:
     out = {}
     for name in PROVIDER_TEXT_FIELDS:
@@ -164,15 +169,15 @@ def _provider_fields(data: dict) -> dict:
             out[name] = str(data[name] or "").strip()
     for name in ("name", "owner_name", "address"):
         if name in out and not out[name]:
-            raise DomainError("invalid", f"{name} is required.", field=name)
+            raise DomainError("invalid", _("%(label)s wajib diisi.") % {"label": _required_label(name)}, field=name)
     if "village" in data:
         out["village"] = _village(data["village"])
     if "latitude" in data or "longitude" in data:
         out["latitude"], out["longitude"] = _point(data.get("latitude"), data.get("longitude"))
     if "daily_capacity" in data:
-        out["daily_capacity"] = _positive(data["daily_capacity"], "daily_capacity", "Daily capacity")
+        out["daily_capacity"] = _positive(data["daily_capacity"], "daily_capacity", _("Kapasitas harian"))
     if "price_per_portion" in data:
-        out["price_per_portion"] = _positive(data["price_per_portion"], "price_per_portion", "Price per portion")
+        out["price_per_portion"] = _positive(data["price_per_portion"], "price_per_portion", _("Harga per porsi"))
     if "days_served" in data:
         out["days_served"] = _days(data["days_served"])
     if "active" in data:
@@ -206,10 +211,11 @@ def provider_update(*, actor: Actor, provider: Provider, changes: dict) -> Provi
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     fields = _provider_fields(changes)
     if "daily_capacity" in fields and fields["daily_capacity"] < provider.assigned:
-        raise DomainError("conflict", f"{provider.name} has {provider.assigned} recipients assigned; capacity cannot drop to "
-                                      f"{fields['daily_capacity']}. Move recipients first (run the assignment).", field="daily_capacity")
+        raise DomainError("conflict", _("%(provider)s melayani %(assigned)d penerima; kapasitas tidak bisa turun menjadi %(capacity)d. "
+                                        "Pindahkan penerima dahulu (jalankan penugasan).")
+                          % {"provider": provider.name, "assigned": provider.assigned, "capacity": fields["daily_capacity"]}, field="daily_capacity")
     if fields.get("active") is False and provider.assigned:
-        raise DomainError("conflict", f"{provider.name} still has {provider.assigned} recipients; reassign them first.", field="active")
+        raise DomainError("conflict", _("%(provider)s masih melayani %(assigned)d penerima; pindahkan mereka dahulu.") % {"provider": provider.name, "assigned": provider.assigned}, field="active")
     before = {name: getattr(provider, name if name != "village" else "village_id") for name in fields}
     for name, value in fields.items():
         setattr(provider, name, value)
@@ -225,13 +231,13 @@ def provider_login_create(*, actor: Actor, provider: Provider, username: str, pa
     _require_office(actor)
     username = (username or "").strip()
     if not username or len(password or "") < 8:
-        raise DomainError("invalid", "A username and a password of at least 8 characters are required.", field="username")
+        raise DomainError("invalid", _("Nama pengguna dan kata sandi minimal 8 karakter wajib diisi."), field="username")
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     if provider.user_id:
-        raise DomainError("conflict", f"{provider.name} already has a login.", field="username")
+        raise DomainError("conflict", _("%(provider)s sudah punya akun masuk.") % {"provider": provider.name}, field="username")
     users = get_user_model()
     if users.objects.filter(username=username).exists():
-        raise DomainError("duplicate", f"The username {username} is taken.", field="username")
+        raise DomainError("duplicate", _("Nama pengguna %(username)s sudah dipakai.") % {"username": username}, field="username")
     user = users.objects.create_user(username=username, password=password, first_name=provider.name[:150])
     provider.user = user
     provider.save(update_fields=["user"])
@@ -249,16 +255,16 @@ def menu_submit(*, actor: Actor, provider: Provider, week_start: dt.date, days: 
     if provider_of(actor.user) != provider:
         _require_office(actor)
     if week_start != _monday(week_start):
-        raise DomainError("invalid", "A weekly menu starts on a Monday.", field="week_start")
+        raise DomainError("invalid", _("Menu mingguan dimulai pada hari Senin."), field="week_start")
     clean = {str(k): str(v).strip() for k, v in (days or {}).items() if str(v).strip()}
     if not clean or any(k not in WEEKDAYS for k in clean):
-        raise DomainError("invalid", "Give the dishes for at least one day (keys 1 = Monday ... 7 = Sunday).", field="days")
+        raise DomainError("invalid", _("Isi hidangan untuk paling sedikit satu hari (1 = Senin ... 7 = Minggu)."), field="days")
     for day in provider.days_served:
         if day not in clean:
-            raise DomainError("invalid", f"The menu misses day {day}, a day the provider serves.", field="days")
+            raise DomainError("invalid", _("Menu belum berisi hari %(day)s, padahal warung melayani hari itu.") % {"day": day}, field="days")
     menu = WeeklyMenu.objects.select_for_update().filter(provider=provider, week_start=week_start).first()
     if menu is not None and menu.state != MenuState.REJECTED:
-        raise DomainError("duplicate", f"A menu for the week of {week_start} is already {menu.get_state_display().lower()}.", field="week_start")
+        raise DomainError("duplicate", _("Menu untuk minggu %(week)s sudah %(state)s.") % {"week": week_start.strftime("%d/%m/%Y"), "state": menu.get_state_display().lower()}, field="week_start")
     if menu is None:
         menu = WeeklyMenu.objects.create(provider=provider, week_start=week_start, days=clean)
     else:
@@ -274,12 +280,12 @@ def menu_review(*, actor: Actor, menu: WeeklyMenu, approve: bool, dietician_name
     _require_office(actor)
     menu = WeeklyMenu.objects.select_for_update().get(pk=menu.pk)
     if menu.state != MenuState.SUBMITTED:
-        raise DomainError("conflict", f"This menu is already {menu.get_state_display().lower()}.", field="state")
+        raise DomainError("conflict", _("Menu ini sudah %(state)s.") % {"state": menu.get_state_display().lower()}, field="state")
     dietician_name = (dietician_name or "").strip()
     if not dietician_name:
-        raise DomainError("invalid", "Name the dietician who checked the menu.", field="dietician_name")
+        raise DomainError("invalid", _("Tuliskan nama ahli gizi yang memeriksa menu."), field="dietician_name")
     if not approve and not note.strip():
-        raise DomainError("invalid", "Say why the menu is rejected.", field="note")
+        raise DomainError("invalid", _("Tuliskan alasan menu ditolak."), field="note")
     menu.state = MenuState.APPROVED if approve else MenuState.REJECTED
     menu.reviewed_at, menu.reviewed_by, menu.review_note = timezone.now(), dietician_name[:120], note.strip()[:300]
     menu.save()
@@ -292,7 +298,7 @@ def menu_review(*, actor: Actor, menu: WeeklyMenu, approve: bool, dietician_name
 def _programme() -> Programme:
     programme = Programme.objects.filter(code=PROGRAMME_CODE).first()
     if programme is None:
-        raise DomainError("not_configured", "The Rantang Kasih programme is not in the catalogue: run `smartkampung load_programmes`.", field="programme")
+        raise DomainError("not_configured", _("Program Rantang Kasih belum ada di katalog: jalankan `smartkampung load_programmes`."), field="programme")
     return programme
 
 
@@ -341,7 +347,7 @@ def recipient_update(*, actor: Actor, recipient: Recipient, changes: dict) -> Re
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
     _require_village_write(actor, recipient.village_id)
     if recipient.state == RecipientState.ENDED:
-        raise DomainError("conflict", "This recipient's Rantang Kasih has ended.", field="state")
+        raise DomainError("conflict", _("Rantang Kasih untuk penerima ini sudah berakhir."), field="state")
     fields: dict = {}
     if "latitude" in changes or "longitude" in changes:
         fields["latitude"], fields["longitude"] = _point(changes.get("latitude"), changes.get("longitude"), required=False)
@@ -351,13 +357,13 @@ def recipient_update(*, actor: Actor, recipient: Recipient, changes: dict) -> Re
         diet = sorted(set(changes["diet"] or []))
         unknown = [d for d in diet if d not in Diet.values]
         if unknown:
-            raise DomainError("invalid", f"Unknown diet {', '.join(unknown)}; one of {', '.join(Diet.values)}.", field="diet")
+            raise DomainError("invalid", _("Diet %(unknown)s tidak dikenal; pilih salah satu dari %(known)s.") % {"unknown": ", ".join(unknown), "known": ", ".join(Diet.values)}, field="diet")
         fields["diet"] = diet
     if "diet_note" in changes:
         fields["diet_note"] = str(changes["diet_note"] or "").strip()[:300]
     if "meals_per_day" in changes:
         if str(changes["meals_per_day"]) not in ("1", "2"):
-            raise DomainError("invalid", "Meals a day is 1 or 2.", field="meals_per_day")
+            raise DomainError("invalid", _("Makan per hari: 1 atau 2."), field="meals_per_day")
         fields["meals_per_day"] = int(changes["meals_per_day"])
     before = {name: getattr(recipient, name) for name in fields}
     for name, value in fields.items():
@@ -379,9 +385,9 @@ def assignment_run(*, actor: Actor, max_m: int = DEFAULT_MAX_M, stability_bonus_
     The providers are locked for the run, so two runs (or a run and a capacity change) queue behind each
     other; the capacity check constraint is the last word either way."""
     _require_office(actor)
-    max_m = _positive(max_m, "max_m", "Maximum distance")
+    max_m = _positive(max_m, "max_m", _("Jarak maksimum"))
     if int(stability_bonus_m) < 0:
-        raise DomainError("invalid", "The stability bonus cannot be negative.", field="stability_bonus_m")
+        raise DomainError("invalid", _("Bonus stabilitas tidak boleh negatif."), field="stability_bonus_m")
     k = _positive(k, "k", "k")
     started = time.monotonic()
     providers = list(Provider.objects.select_for_update().filter(active=True).order_by("pk").values_list("pk", "latitude", "longitude", "daily_capacity"))
@@ -472,7 +478,7 @@ def rounds_plan(*, actor: Actor, date: dt.date, start: dt.time = DEFAULT_START, 
     every meal before `deadline`, home by `return_by`. A round that already has marks is kept as it is."""
     _require_office(actor)
     if not (start < deadline <= return_by):
-        raise DomainError("invalid", "Start, deadline and return time must follow each other.", field="deadline")
+        raise DomainError("invalid", _("Jam berangkat, batas antar, dan jam kembali harus berurutan."), field="deadline")
     started = time.monotonic()
     chosen = Provider.objects.filter(active=True).order_by("pk")
     if providers is not None:
@@ -530,18 +536,19 @@ def delivery_mark(*, actor: Actor, recipient: Recipient, outcome: str, latitude=
     """Mark today's meal of a recipient on the provider's round. Once per meal: a second mark is refused
     (by the database's unique constraint); a mistake is corrected with delivery_correct."""
     if outcome not in Outcome.values:
-        raise DomainError("invalid", f"Outcome {outcome!r} is not one of {', '.join(Outcome.values)}.", field="outcome")
+        raise DomainError("invalid", _("Hasil %(outcome)r tidak dikenal; pilih salah satu dari %(known)s.") % {"outcome": outcome, "known": ", ".join(Outcome.values)}, field="outcome")
     today = timezone.localdate()
     on = on or today
     provider = provider_of(actor.user)
     if provider is None:
         _require_office(actor)  # the office may record for a provider (a phone that broke), for any day of the round
     elif on != today:
-        raise DomainError("invalid", "A provider marks today's round only.", field="date")
+        raise DomainError("invalid", _("Warung hanya dapat menandai rute hari ini."), field="date")
     stop = (RoundStop.objects.select_related("round__provider", "recipient").filter(round__date=on, recipient=recipient)
             .filter(**({"round__provider": provider} if provider else {})).first())
     if stop is None:
-        raise DomainError("not_on_round", f"This recipient is not on {'your' if provider else 'a'} round of {on.isoformat()}.", field="recipient")
+        raise DomainError("not_on_round", (_("Penerima ini tidak ada di rute Anda tanggal %(date)s.") if provider
+                                                 else _("Penerima ini tidak ada di rute mana pun tanggal %(date)s.")) % {"date": on.strftime("%d/%m/%Y")}, field="recipient")
     lat, lon = _mark_point(latitude, longitude)
     entry = _entry(actor=actor, stop=stop, outcome=outcome, lat=lat, lon=lon, note=note, corrects=None)
     _after_mark(actor=actor, entry=entry)
@@ -556,9 +563,9 @@ def _mark_point(latitude, longitude) -> tuple[float | None, float | None]:
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise DomainError("invalid", "The phone's position must be two numbers.", field="latitude") from None
+        raise DomainError("invalid", _("Posisi ponsel harus berupa dua angka."), field="latitude") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise DomainError("invalid", "The phone's position is not a point on Earth.", field="latitude")
+        raise DomainError("invalid", _("Posisi ponsel bukan titik yang sah di bumi."), field="latitude")
     return lat, lon
 
 
@@ -574,8 +581,8 @@ def _entry(*, actor: Actor, stop: RoundStop, outcome: str, lat, lon, note: str, 
             )
     except IntegrityError:
         if corrects is None:
-            raise DomainError("duplicate", "This meal is already marked; correct the mark instead of marking it again.", field="recipient") from None
-        raise DomainError("conflict", "That mark has already been corrected; correct the latest entry.", field="entry") from None
+            raise DomainError("duplicate", _("Makanan ini sudah ditandai; koreksi tandanya, jangan menandai lagi."), field="recipient") from None
+        raise DomainError("conflict", _("Tanda itu sudah dikoreksi; koreksi catatan yang terbaru."), field="entry") from None
     audit_record(actor=actor, action="meals.delivery_correct" if corrects else "meals.delivery_mark", obj=entry, village=stop.village_id,
                  changes={"recipient": stop.recipient_id, "date": stop.round.date.isoformat(), "outcome": outcome,
                           **({"corrects": corrects.pk} if corrects else {})})
@@ -587,15 +594,15 @@ def delivery_correct(*, actor: Actor, entry: Delivery, outcome: str, note: str) 
     """A new log entry that replaces `entry` (which stays in the log). Only the latest entry of a meal can be
     corrected; the provider may correct today's marks, the office any."""
     if outcome not in Outcome.values:
-        raise DomainError("invalid", f"Outcome {outcome!r} is not one of {', '.join(Outcome.values)}.", field="outcome")
+        raise DomainError("invalid", _("Hasil %(outcome)r tidak dikenal; pilih salah satu dari %(known)s.") % {"outcome": outcome, "known": ", ".join(Outcome.values)}, field="outcome")
     entry = Delivery.objects.select_related("stop__round__provider").get(pk=entry.pk)
     provider = provider_of(actor.user)
     if provider is None:
         _require_office(actor)
     elif provider.pk != entry.provider_id or entry.date != timezone.localdate():
-        raise DomainError("forbidden", "A provider corrects its own marks of today only.", field="entry")
+        raise DomainError("forbidden", _("Warung hanya dapat mengoreksi tandanya sendiri hari ini."), field="entry")
     if not (note or "").strip():
-        raise DomainError("invalid", "Say why the mark is corrected.", field="note")
+        raise DomainError("invalid", _("Tuliskan alasan tanda dikoreksi."), field="note")
     new = _entry(actor=actor, stop=entry.stop, outcome=outcome, lat=None, lon=None, note=note, corrects=entry)
     _after_mark(actor=actor, entry=new)
     return new
@@ -655,11 +662,11 @@ def death_confirm(*, actor: Actor, recipient: Recipient, date_of_death: dt.date)
     recipient = Recipient.objects.select_for_update().select_related("enrolment").get(pk=recipient.pk)
     _require_village_write(actor, recipient.village_id)
     if recipient.state != RecipientState.DEATH_REPORTED:
-        raise DomainError("conflict", "No death is waiting for confirmation for this recipient.", field="state")
+        raise DomainError("conflict", _("Tidak ada laporan kematian penerima ini yang menunggu konfirmasi."), field="state")
     if not isinstance(date_of_death, dt.date) or date_of_death > timezone.localdate():
-        raise DomainError("invalid", "The date of death must be a date, not in the future.", field="date_of_death")
+        raise DomainError("invalid", _("Tanggal meninggal harus berupa tanggal dan tidak di masa depan."), field="date_of_death")
     if date_of_death < recipient.enrolment.start_date:
-        raise DomainError("invalid", "The date of death is before the enrolment started.", field="date_of_death")
+        raise DomainError("invalid", _("Tanggal meninggal lebih awal dari mulai kepesertaan."), field="date_of_death")
     enrolment_end(actor=actor, enrolment=recipient.enrolment, end_date=date_of_death, reason="meninggal (dikonfirmasi desa, laporan Rantang Kasih)")
     _end_recipients(Recipient.objects.filter(pk=recipient.pk), date_of_death)
     recipient.refresh_from_db()
@@ -673,9 +680,9 @@ def death_reject(*, actor: Actor, recipient: Recipient, note: str) -> Recipient:
     recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
     _require_village_write(actor, recipient.village_id)
     if recipient.state != RecipientState.DEATH_REPORTED:
-        raise DomainError("conflict", "No death is waiting for confirmation for this recipient.", field="state")
+        raise DomainError("conflict", _("Tidak ada laporan kematian penerima ini yang menunggu konfirmasi."), field="state")
     if not (note or "").strip():
-        raise DomainError("invalid", "Say what the village found.", field="note")
+        raise DomainError("invalid", _("Tuliskan hasil pemeriksaan desa."), field="note")
     recipient.state, recipient.death_reported_on = RecipientState.ACTIVE, None
     recipient.save(update_fields=["state", "death_reported_on"])
     audit_record(actor=actor, action="meals.death_reject", obj=recipient, village=recipient.village_id, changes={"note": note.strip()[:300]})

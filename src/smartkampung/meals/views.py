@@ -275,7 +275,7 @@ def map_data(request):
         day = _date(request.GET.get("date"))
         return JsonResponse(selectors.map_data(user=request.user, date=day, provider_id=provider_id))
     except ValueError:
-        return JsonResponse({"code": "invalid", "message": "provider must be a number.", "field": "provider"}, status=400)
+        return JsonResponse({"code": "invalid", "message": _("Warung harus berupa angka."), "field": "provider"}, status=400)
     except DomainError as error:
         return JsonResponse(error.as_dict(), status=error.http_status)
 
