@@ -83,12 +83,17 @@ def test_dedup_uses_the_id_column(tmp_path):
         "no,kode,nama,tgl_lahir,nik\n"
         "1,A1,Moch. Sholeh,01-02-1970,3510150102700001\n"
         "2,A2,Muhammad Sholeh,01-02-1970,3510150102700001\n"
-        "3,A3,Siti Aminah,05-06-1981,3510154506810002\n",
+        "3,A3,Siti Aminah,05-06-1981,3510154506810002\n"
+        # a few more people, so that the list's own u (random pairs) is not three pairs' worth of noise
+        "4,A4,Bambang Sutrisno,12-12-1965,3510091212650001\n"
+        "5,A5,Dewi Lestari,30-04-1990,3510077004900003\n"
+        "6,A6,Joko Santoso,17-08-1978,3510211708780001\n",
         encoding="utf-8",
     )
     out = tmp_path / "c.csv"
     _call("dedup", str(source), "--out", str(out), "--id", "kode")
     with out.open(encoding="utf-8") as fh:
         clusters = {r["record_id"]: r["cluster_id"] for r in csv.DictReader(fh)}
-    assert set(clusters) == {"A1", "A2", "A3"}
-    assert clusters["A1"] == clusters["A2"] != clusters["A3"]
+    assert set(clusters) == {"A1", "A2", "A3", "A4", "A5", "A6"}
+    assert clusters["A1"] == clusters["A2"]
+    assert len({clusters[k] for k in ("A1", "A3", "A4", "A5", "A6")}) == 5

@@ -45,7 +45,8 @@ CLUSTER_AT = 0.95  # `dedup` joins records into one cluster at or above this
 # alike just because they share their first nine letters.
 COMMON_PREFIXES = frozenset({"MUHAMMAD", "SITI", "NUR", "ABDUL", "AHMAD", "M", "NI", "I", "GUSTI", "NYOMAN", "MADE", "KETUT", "PUTU", "KADEK", "WAYAN"})
 
-COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "dob_key", "birth_year", "sex", "nik", "nik12", "kk", "village", "kecamatan", "address", "rt_rw")
+COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "dob_key", "birth_year", "sex", "nik", "nik12",
+           "nik_ok", "kk", "village", "kecamatan", "address", "rt_rw")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ def _dob_key(born: dt.date | None) -> str | None:
     return f"{born.year}-{low:02d}-{high:02d}"
 
 
+def _nik_agrees(nik: str | None, born: dt.date | None, sex: str) -> bool | None:
+    """Whether the NIK's date digits (DDMMYY, day + 40 for women) say this record's birth date.
+
+    A typo in the date part of a NIK breaks this on one record of a pair and not the other; two different
+    people born on nearby days each keep it. None when either is missing."""
+    if nik is None or born is None:
+        return None
+    tail = f"{born.month:02d}{born.year % 100:02d}"
+    days = {"M": (born.day,), "F": (born.day + 40,)}.get(sex, (born.day, born.day + 40))
+    return any(nik[6:12] == f"{d:02d}{tail}" for d in days)
+
+
 def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
     """Turn records into the model's columns (one pass; names canonicalised once per distinct spelling)."""
     canonical: dict[str, list[str]] = {}  # local to this call: no cache outlives the job
@@ -102,7 +115,7 @@ def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
         rows.append((
             r.unique_id, " ".join(r.name.upper().split()) or None, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None,
             r.birth_date.isoformat() if r.birth_date else None, _dob_key(r.birth_date), r.birth_date.year if r.birth_date else None,
-            r.sex or None, nik, nik[:12] if nik else None, kk, village,
+            r.sex or None, nik, nik[:12] if nik else None, _nik_agrees(nik, r.birth_date, r.sex), kk, village,
             (r.kecamatan or "").strip() or None, _address_key(r.address), _rt_rw(r.rt, r.rw),
         ))
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
@@ -161,12 +174,6 @@ def comparisons(priors: dict | None = None) -> list:
         output_column_name="birth_date",
         comparison_levels=[
             _null("birth_date"),
-            # The NIK's first 12 digits are the kecamatan of issue and the birth date: scored here, with
-            # the birth date, rather than in the NIK comparison, so the date is not counted twice. A
-            # resident registered twice gets a new serial but keeps these 12 digits.
-            # Only when the NIKs differ: with equal NIKs this would learn its m from exact-NIK pairs and then
-            # lend that weight to two people born the same day in one kecamatan (serials 0001 and 0002).
-            cll.CustomLevel("birth_date_l = birth_date_r AND nik12_l = nik12_r AND nik_l <> nik_r", label_for_charts="tanggal lahir sama, NIK sama kecuali nomor urut"),
             cll.ExactMatchLevel("birth_date").configure(label_for_charts="tanggal lahir sama"),
             cll.CustomLevel(
                 "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
@@ -187,9 +194,10 @@ def comparisons(priors: dict | None = None) -> list:
                            cll.ElseLevel().configure(label_for_charts="jenis kelamin berbeda", m_probability=0.01, fix_m_probability=True)],
     )
     # Serials are counters per (kecamatan, birth date): two people born the same day in one kecamatan
-    # have NIKs ...0001 and ...0002, and two born the same day in neighbouring kecamatan differ only in
-    # the area digits. Such near-NIKs are no evidence of a typo (and the birth date already counts), so
-    # only a slip inside the date part, with area and serial intact, earns the typo level.
+    # have NIKs ...0001 and ...0002, and two born on nearby days in one kecamatan differ in a digit or two
+    # of the date part. Such near-NIKs are no evidence of a typo. What tells a typo apart is the NIK's own
+    # birth date: a slip (or two digits transposed) in the date part leaves one record's NIK disagreeing
+    # with that record's birth date, while each of two different people keeps a NIK that agrees with hers.
     nik = _comparison(
         priors,
         output_column_name="nik",
@@ -197,9 +205,14 @@ def comparisons(priors: dict | None = None) -> list:
             cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL", label_for_charts="NIK kosong/tidak sah").configure(is_null_level=True),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama"),
             cll.CustomLevel(
-                "substr(nik_l, 1, 6) = substr(nik_r, 1, 6) AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4) AND hamming(nik_l, nik_r) <= 2",
+                "substr(nik_l, 1, 6) = substr(nik_r, 1, 6) AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4) AND hamming(nik_l, nik_r) <= 2 "
+                "AND nik_ok_l <> nik_ok_r",
                 label_for_charts="NIK beda 1-2 angka di bagian tanggal (salah ketik)",
             ),
+            # A resident registered twice gets a new serial in the same kecamatan of issue. Only the
+            # kecamatan is scored here: the date digits say the birth date, which the birth date comparison
+            # already counts (scoring all 12 digits counted it twice and joined strangers born the same day).
+            cll.CustomLevel("substr(nik_l, 1, 6) = substr(nik_r, 1, 6)", label_for_charts="NIK berbeda, kecamatan penerbit sama"),
             cll.ElseLevel().configure(label_for_charts="NIK berbeda"),
         ],
     )
@@ -304,26 +317,52 @@ def _estimate_match_rate(linker: Linker) -> None:
         settings._probability_two_random_records_match = default
 
 
+# EM passes, and the comparisons whose m each pass decides. Each pass must be a set of pairs that are
+# nearly all one person, or EM takes the strangers in it for duplicates with errors: "same name in the
+# same village" (a pass used before) holds thousands of different people at 1M records and taught the
+# model that a true duplicate's birth date differs one time in five. And a pass says nothing true about
+# the comparisons its blocking favours: pairs that share a given name overstate how often a duplicate's
+# name agrees, so the name is learnt where only NIK and birth date were required. Splink would take the
+# median of every pass that saw a comparison; we keep only the owner's estimate (the median stays when
+# the owner pass could not run, e.g. a registry that never repeats a NIK).
+_EM_PASSES = (
+    (block_on("nik", "birth_date"), ("name", "sex", "village", "address")),
+    (block_on("nik", "given"), ("birth_date",)),
+    (block_on("birth_date", "given"), ("nik",)),
+)
+
+
 def _train(linker: Linker, *, seed: int) -> int:
     """u by random sampling, m by EM on blocking rules; returns how many EM passes ran."""
     from splink.internals.exceptions import EMTrainingException
 
     _estimate_match_rate(linker)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    # Each EM pass fixes the fields in its blocking rule and estimates the others' m. A rule that finds
-    # no pairs (the registry never shares a NIK) is skipped.
+    comparisons_by_name = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+    owned: dict[tuple[str, str], float] = {}
     passes = 0
-    for rule in (block_on("nik"), block_on("match_name", "village"), block_on("birth_date", "given")):
+    for rule, owns in _EM_PASSES:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
-            passes += 1
-        except EMTrainingException:
+        except EMTrainingException:  # no pairs (the registry never shares a NIK)
             continue
         except ValueError as error:
             # An m that underflows (a level EM never sees in this pass) fails the whole pass in Splink 5;
             # the other passes still estimate that comparison.
             if "m_probability" not in str(error):
                 raise
+            continue
+        passes += 1
+        for name in owns:
+            for level in comparisons_by_name[name].comparison_levels:
+                trained = [t["probability"] for t in level._trained_m_probabilities if isinstance(t["probability"], int | float)]
+                if trained and not level.is_null_level:
+                    owned[(name, level.label_for_charts)] = trained[-1]  # this pass's estimate
+    for name, comparison in comparisons_by_name.items():
+        for level in comparison.comparison_levels:
+            m = owned.get((name, level.label_for_charts))
+            if m is not None and getattr(level, "fix_m_probability", None) is not True:
+                level.m_probability = m
     return passes
 
 
@@ -357,7 +396,15 @@ class Model:
             _estimate_match_rate(self.linker)
             self.linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=self.seed)
         elif _train(self.linker, seed=self.seed) == 0:
-            raise ValueError("no EM pass found any pairs; use priors=True for this list")
+            # No pass could run (a small registry with no repeated NIK and too few same-day pairs):
+            # the priors stand in for m, u stays what this data measured.
+            from .priors import M_PROBABILITIES
+
+            for comparison in self.linker._settings_obj.comparisons:
+                for level in comparison.comparison_levels:
+                    m = M_PROBABILITIES.get((comparison.output_column_name, level.label_for_charts))
+                    if m is not None and not level.is_null_level and getattr(level, "fix_m_probability", None) is not True:
+                        level.m_probability = m
         self.trained = True
 
     def m_probabilities(self) -> dict:
