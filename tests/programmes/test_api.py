@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from smartkampung.core.models import AuditEvent
 from smartkampung.programmes.models import Enrolment, Programme, TargetingRun
@@ -108,7 +109,10 @@ def test_a_second_run_while_one_is_active_is_refused_and_a_stale_one_is_failed(u
     assert first.status == "queued"
     with pytest.raises(DomainError) as refused:
         targeting_run(actor=actor(users["analyst"]), as_of=dt.date(2026, 1, 1))
-    assert refused.value.code == "conflict" and f"run {first.pk}" in refused.value.message
+    assert refused.value.code == "conflict" and f"Proses penargetan {first.pk} masih menunggu" in refused.value.message
+    with translation.override("en"), pytest.raises(DomainError) as refused_en:
+        targeting_run(actor=actor(users["analyst"]), as_of=dt.date(2026, 1, 1))
+    assert refused_en.value.message == f"Targeting run {first.pk} is already queued; wait for it to finish."
     assert TargetingRun.objects.count() == 1
     TargetingRun.objects.filter(pk=first.pk).update(heartbeat_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
     second = targeting_run(actor=actor(users["analyst"]), as_of=dt.date(2026, 1, 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from smartkampung.core.audit import actor_from_request
@@ -27,13 +28,13 @@ def _actor(request):
 def _registry_reader(request) -> None:
     scope = area_scope(request.user)
     if not (scope.read_all or scope.read_village_ids):
-        raise DomainError("forbidden", "Your role does not open residents' data.")
+        raise DomainError("forbidden", _("Peran Anda tidak membuka data penduduk."))
 
 
 def _programme(code: str) -> Programme:
     programme = Programme.objects.prefetch_related("components", "excludes", "quotas__area").filter(code=code).first()
     if programme is None:
-        raise DomainError("not_found", f"No programme {code}.", field="code")
+        raise DomainError("not_found", _("Program %(code)s tidak ada.") % {"code": code}, field="code")
     return programme
 
 
@@ -190,7 +191,7 @@ def _enrolment_out(e: Enrolment) -> dict:
 def person_enrolments(request, person_id: int):
     person = scoped(Person.objects.all(), request.user).filter(pk=person_id).first()
     if person is None:
-        raise DomainError("not_found", f"No person {person_id} in your areas.")
+        raise DomainError("not_found", _("Penduduk %(id)s tidak ada di wilayah Anda.") % {"id": person_id})
     return [_enrolment_out(e) for e in selectors.enrolments_of_person(user=request.user, person=person)]
 
 
@@ -199,7 +200,7 @@ def person_enrolments(request, person_id: int):
 def household_enrolments(request, household_id: int):
     household = scoped(Household.objects.all(), request.user).filter(pk=household_id).first()
     if household is None:
-        raise DomainError("not_found", f"No household {household_id} in your areas.")
+        raise DomainError("not_found", _("Keluarga %(id)s tidak ada di wilayah Anda.") % {"id": household_id})
     return [_enrolment_out(e) for e in selectors.enrolments_of_household(user=request.user, household=household)]
 
 
@@ -220,13 +221,13 @@ def enrolment_create(request, payload: EnrolmentIn):
     if payload.person_id is not None:
         person = scoped(Person.objects.all(), request.user).filter(pk=payload.person_id).first()
         if person is None:
-            raise DomainError("not_found", f"No person {payload.person_id} in your areas.", field="person_id")
+            raise DomainError("not_found", _("Penduduk %(id)s tidak ada di wilayah Anda.") % {"id": payload.person_id}, field="person_id")
     if payload.household_id is not None:
         household = scoped(Household.objects.all(), request.user).filter(pk=payload.household_id).first()
         if household is None:
-            raise DomainError("not_found", f"No household {payload.household_id} in your areas.", field="household_id")
+            raise DomainError("not_found", _("Keluarga %(id)s tidak ada di wilayah Anda.") % {"id": payload.household_id}, field="household_id")
     if payload.amount is not None and payload.amount < 0:
-        raise DomainError("invalid", "amount must be zero or more.", field="amount")
+        raise DomainError("invalid", _("amount harus nol atau lebih."), field="amount")
     enrolment = services.enrolment_create(actor=_actor(request), programme=programme, person=person, household=household,
                                           start_date=payload.start_date, amount=payload.amount, source=payload.source, source_ref=payload.source_ref)
     return Status(201, _enrolment_out(enrolment))
@@ -241,9 +242,9 @@ class EnrolmentEndIn(Schema):
 def enrolment_end(request, enrolment_id: int, payload: EnrolmentEndIn):
     enrolment = scoped(Enrolment.objects.select_related("programme", "village", "component"), request.user).filter(pk=enrolment_id).first()
     if enrolment is None:
-        raise DomainError("not_found", f"No enrolment {enrolment_id} in your areas.")
+        raise DomainError("not_found", _("Kepesertaan %(id)s tidak ada di wilayah Anda.") % {"id": enrolment_id})
     if not payload.reason.strip():
-        raise DomainError("invalid", "Say why the enrolment ends.", field="reason")
+        raise DomainError("invalid", _("Sebutkan alasan kepesertaan berakhir."), field="reason")
     ended = services.enrolment_end(actor=_actor(request), enrolment=enrolment, end_date=payload.end_date, reason=payload.reason.strip())
     return _enrolment_out(Enrolment.objects.select_related("programme", "village", "component").get(pk=ended.pk))
 
@@ -294,7 +295,7 @@ def _run_out(run: TargetingRun) -> dict:
 def _run(run_id: int) -> TargetingRun:
     run = TargetingRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise DomainError("not_found", f"No targeting run {run_id}.")
+        raise DomainError("not_found", _("Proses penargetan %(run)s tidak ada.") % {"run": run_id})
     return run
 
 
@@ -346,9 +347,9 @@ class FindingOut(Schema):
 def run_findings(request, run_id: int, query: Query[FindingQuery]):
     run = _run(run_id)
     if run.status != "done":
-        raise DomainError("not_found", f"Targeting run {run_id} has not finished.")
+        raise DomainError("not_found", _("Proses penargetan %(run)s belum selesai.") % {"run": run_id})
     if not 1 <= query.limit <= 1000 or query.offset < 0:
-        raise DomainError("invalid", "limit must be 1-1000 and offset zero or more.", field="limit")
+        raise DomainError("invalid", _("limit harus 1-1000 dan offset nol atau lebih."), field="limit")
     findings = selectors.findings_scoped(actor=_actor(request), run=run, village_code=query.village, programme_code=query.programme)
     return [
         {"programme": f.programme.code, "kind": f.kind, "village_code": f.village.code if f.village_id else "",

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
@@ -46,10 +47,10 @@ def run_choose(run_id: str | int | None = None) -> TargetingRun | None:
     try:
         pk = int(run_id)
     except (TypeError, ValueError):
-        raise DomainError("invalid", f"Run id {run_id!r} is not a number.", field="run") from None
+        raise DomainError("invalid", _("ID proses %(run)r bukan angka.") % {"run": run_id}, field="run") from None
     run = TargetingRun.objects.filter(pk=pk, status="done").first()
     if run is None:
-        raise DomainError("not_found", f"No finished targeting run {pk}.", field="run")
+        raise DomainError("not_found", _("Tidak ada proses penargetan %(run)s yang sudah selesai.") % {"run": pk}, field="run")
     return run
 
 
@@ -71,7 +72,7 @@ def programme_choose(code: str | None, run: TargetingRun | None, *, user) -> Pro
     if code:
         programme = Programme.objects.filter(code=code).first()
         if programme is None:
-            raise DomainError("not_found", f"No programme {code}.", field="programme")
+            raise DomainError("not_found", _("Program %(code)s tidak ada.") % {"code": code}, field="programme")
         return programme
     if run is not None:
         local = scoped(RunVillageStat.objects.filter(run=run), user).order_by("programme__code").values_list("programme_id", flat=True)[:1]
@@ -109,10 +110,10 @@ def bbox_parse(text: str) -> tuple[float, float, float, float]:
     except ValueError:
         values = ()
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise DomainError("invalid", "bbox must be minlon,minlat,maxlon,maxlat.", field="bbox")
+        raise DomainError("invalid", _("bbox harus berbentuk minlon,minlat,maxlon,maxlat."), field="bbox")
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise DomainError("invalid", "bbox corners are out of range or swapped.", field="bbox")
+        raise DomainError("invalid", _("Sudut bbox di luar rentang atau tertukar."), field="bbox")
     return values
 
 
@@ -219,28 +220,28 @@ def shapes_parse(path: Path) -> ParsedShapes:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DomainError("invalid", f"{path.name} is not readable JSON: {error}", field="path") from None
+        raise DomainError("invalid", _("%(file)s bukan JSON yang dapat dibaca: %(error)s") % {"file": path.name, "error": error}, field="path") from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise DomainError("invalid", f"{path.name} is not a GeoJSON FeatureCollection.", field="path")
+        raise DomainError("invalid", _("%(file)s bukan GeoJSON FeatureCollection.") % {"file": path.name}, field="path")
     villages = dict(Area.objects.filter(kind__in=(AreaKind.DESA, AreaKind.KELURAHAN)).values_list("code", "name"))
     features, unknown, seen = [], [], set()
     for number, feature in enumerate(data["features"], start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
         code = properties.get("code") if isinstance(properties, dict) else None
         if not isinstance(code, str) or not code.strip():
-            raise DomainError("invalid", f"Feature {number} has no `code` property.", field="path")
+            raise DomainError("invalid", _("Fitur %(number)s tidak memiliki properti `code`.") % {"number": number}, field="path")
         code = code.strip()
         if feature.get("type") != "Feature" or not _geometry_ok(feature.get("geometry")):
-            raise DomainError("invalid", f"Feature {number} ({code}) is not a Polygon or MultiPolygon with lon/lat coordinates.", field="path")
+            raise DomainError("invalid", _("Fitur %(number)s (%(code)s) bukan Polygon atau MultiPolygon dengan koordinat lon/lat.") % {"number": number, "code": code}, field="path")
         if code in seen:
-            raise DomainError("invalid", f"Village {code} appears twice; join its parts into one MultiPolygon.", field="path")
+            raise DomainError("invalid", _("Desa %(code)s muncul dua kali; gabungkan bagian-bagiannya menjadi satu MultiPolygon.") % {"code": code}, field="path")
         seen.add(code)
         if code not in villages:
             unknown.append(code)
             continue
         features.append({"type": "Feature", "properties": {"code": code, "name": villages[code]}, "geometry": feature["geometry"]})
     if not features:
-        raise DomainError("invalid", f"No feature of {path.name} names a loaded village.", field="path")
+        raise DomainError("invalid", _("Tidak ada fitur dalam %(file)s yang menyebut desa yang sudah dimuat.") % {"file": path.name}, field="path")
     return ParsedShapes(features=features, unknown_codes=unknown)
 
 
@@ -268,13 +269,13 @@ def dashboard_area(*, user, code: str | None) -> Area:
     if code:
         area = Area.objects.filter(code=code).select_related("parent").first()
         if area is None or not area_readable(user=user, area=area):
-            raise DomainError("not_found", f"No area {code} in your areas.")
+            raise DomainError("not_found", _("Wilayah %(code)s tidak ada di wilayah Anda.") % {"code": code})
         return area
     if area_scope(user).read_all:
         return Area.objects.get(kind=AreaKind.KABUPATEN)
     villages = list(scoped_villages(user).select_related("parent").order_by("code"))
     if not villages:
-        raise DomainError("not_found", "No area in your scope.")
+        raise DomainError("not_found", _("Tidak ada wilayah dalam cakupan Anda."))
     kecamatan = villages[0].parent
     return kecamatan if kecamatan and area_readable(user=user, area=kecamatan) else villages[0]
 

@@ -95,7 +95,7 @@ def map_households(request):
     run = selectors.run_choose(request.GET.get("run"))
     programme = selectors.programme_choose(request.GET.get("programme"), run, user=request.user)
     if programme is None:
-        raise DomainError("invalid", "Choose a programme.", field="programme")
+        raise DomainError("invalid", _("Pilih program."), field="programme")
     points = selectors.map_households(user=request.user, programme=programme, run=run, bbox=bbox)
     return JsonResponse({"households": points.rows, "truncated": points.truncated, "limit": selectors.HOUSEHOLD_LIMIT})
 

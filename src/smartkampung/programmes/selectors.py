@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -100,10 +101,10 @@ def findings_scoped(*, actor: Actor, run: TargetingRun, village_code: str = "", 
     if village_code:
         village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
         if village is None or not scope.can_read_village(village.id):
-            raise DomainError("not_found", f"No village {village_code} in your areas.", field="village")
+            raise DomainError("not_found", _("Desa %(code)s tidak ada di wilayah Anda.") % {"code": village_code}, field="village")
         findings = findings.filter(village=village)
     elif not scope.read_all:
-        raise DomainError("forbidden", "Choose one of your villages.", field="village")
+        raise DomainError("forbidden", _("Pilih salah satu desa Anda."), field="village")
     if programme_code:
         findings = findings.filter(programme__code=programme_code)
     audit_record(actor=actor, action="findings.export", obj=run, village=village, changes={"village": village_code, "programme": programme_code})

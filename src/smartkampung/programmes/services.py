@@ -9,6 +9,8 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -43,7 +45,7 @@ def _require_analyst(actor: Actor) -> None:
         return
     scope = area_scope(actor.user)
     if not scope.read_all or not ({"regency_admin", "dinsos_analyst"} & scope.roles or getattr(actor.user, "is_superuser", False)):
-        raise DomainError("forbidden", "Only the regency's admins and Dinas Sosial analysts may do this.")
+        raise DomainError("forbidden", _("Hanya admin kabupaten dan analis Dinas Sosial yang dapat melakukan ini."))
 
 
 @transaction.atomic
@@ -92,7 +94,7 @@ def programme_rule_save(*, actor: Actor, programme: Programme, text: str, note: 
 
         eligible, everyone = rule_eligible_count(programme=programme, text=text)
         if everyone and eligible == everyone:
-            raise DomainError("rule_matches_everyone", f"This rule makes all {everyone:,} living residents eligible. Save again to confirm.", field="rule_text")
+            raise DomainError("rule_matches_everyone", _("Aturan ini membuat seluruh %(everyone)s penduduk yang masih hidup memenuhi syarat. Simpan sekali lagi untuk mengonfirmasi.") % {"everyone": number_format(everyone, force_grouping=True)}, field="rule_text")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     old = programme.rule_text
     programme.rule_text = text
@@ -113,20 +115,20 @@ def enrolment_create(
     source_ref: str = "",
 ) -> Enrolment:
     if source not in Source.values:
-        raise DomainError("invalid", f"source {source!r} is not one of {', '.join(Source.values)}.", field="source")
+        raise DomainError("invalid", _("source %(source)r tidak termasuk pilihan: %(allowed)s.") % {"source": source, "allowed": ", ".join(Source.values)}, field="source")
     if programme.unit == Unit.HOUSEHOLD and household is None and not listed_nik:
-        raise DomainError("invalid", f"{programme.code} is given to households: name the household (KK).", field="household")
+        raise DomainError("invalid", _("%(code)s diberikan kepada keluarga: sebutkan keluarganya (KK).") % {"code": programme.code}, field="household")
     if programme.unit == Unit.PERSON and person is None and not listed_nik:
-        raise DomainError("invalid", f"{programme.code} is given to persons: name the resident.", field="person")
+        raise DomainError("invalid", _("%(code)s diberikan kepada perorangan: sebutkan penduduknya.") % {"code": programme.code}, field="person")
     village = household.village if household is not None else (person.village if person is not None else None)
     if village is not None and actor.user is not None and not area_scope(actor.user).can_write_village(village.id):
-        raise DomainError("forbidden", f"You may not enrol residents of {village.name}.", field="village")
+        raise DomainError("forbidden", _("Anda tidak berwenang mendaftarkan penduduk %(village)s.") % {"village": village.name}, field="village")
     if person is not None and person.date_of_death is not None:
-        raise DomainError("invalid", f"{person.name} is recorded as deceased.", field="person")
+        raise DomainError("invalid", _("%(name)s tercatat sudah meninggal.") % {"name": person.name}, field="person")
     same = Enrolment.objects.select_for_update().filter(programme=programme)
     same = same.filter(household=household) if programme.unit == Unit.HOUSEHOLD and household else same.filter(person=person) if person else same.none()
     if _active(same, start_date).exists():
-        raise DomainError("duplicate", f"Already receiving {programme.code}.", field="person" if programme.unit == Unit.PERSON else "household")
+        raise DomainError("duplicate", _("Sudah menerima %(code)s.") % {"code": programme.code}, field="person" if programme.unit == Unit.PERSON else "household")
     enrolment = Enrolment.objects.create(
         programme=programme, person=person, household=household, listed_nik=listed_nik or (person.nik if person else ""),
         listed_name=listed_name or (person.name if person else ""), village=village, start_date=start_date,
@@ -141,11 +143,11 @@ def enrolment_create(
 def enrolment_end(*, actor: Actor, enrolment: Enrolment, end_date: dt.date, reason: str) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.village_id and actor.user is not None and not area_scope(actor.user).can_write_village(enrolment.village_id):
-        raise DomainError("forbidden", "You may not change this enrolment.")
+        raise DomainError("forbidden", _("Anda tidak berwenang mengubah kepesertaan ini."))
     if enrolment.end_date is not None and enrolment.end_date <= end_date:
-        raise DomainError("invalid", f"The enrolment already ended on {enrolment.end_date}.", field="end_date")
+        raise DomainError("invalid", _("Kepesertaan ini sudah berakhir pada %(date)s.") % {"date": enrolment.end_date}, field="end_date")
     if end_date < enrolment.start_date:
-        raise DomainError("invalid", f"end_date {end_date} is before the start {enrolment.start_date}.", field="end_date")
+        raise DomainError("invalid", _("end_date %(end)s sebelum tanggal mulai %(start)s.") % {"end": end_date, "start": enrolment.start_date}, field="end_date")
     enrolment.end_date = end_date
     enrolment.save(update_fields=["end_date"])
     EnrolmentEvent.objects.create(enrolment=enrolment, kind="ended", actor=actor.user_or_none, details={"end_date": end_date.isoformat(), "reason": reason})
@@ -311,7 +313,7 @@ def _targeted_programmes(codes: list[str] | None):
     if codes:
         unknown = sorted(set(codes) - set(Programme.objects.values_list("code", flat=True)))
         if unknown:
-            raise DomainError("not_found", f"Unknown programme {', '.join(unknown)}.", field="programme")
+            raise DomainError("not_found", _("Program %(codes)s tidak dikenal.") % {"codes": ", ".join(unknown)}, field="programme")
         programmes = programmes.filter(code__in=codes)
     return programmes
 
@@ -345,8 +347,8 @@ def _run_claim(*, actor: Actor, as_of: dt.date | None, codes: list[str] | None, 
             audit_record(actor=actor, action="targeting.request", obj=run, changes={"as_of": run.as_of.isoformat(), "programmes": run.codes})
     except IntegrityError:
         active = TargetingRun.objects.filter(active_slot__isnull=False).first()
-        raise DomainError("conflict", f"Targeting run {active.pk if active else ''} is already {active.get_status_display().lower() if active else 'running'}; "
-                          "wait for it to finish.", field="run") from None
+        raise DomainError("conflict", _("Proses penargetan %(run)s masih %(status)s; harap tunggu hingga selesai.") % {
+            "run": active.pk if active else "", "status": active.get_status_display().lower() if active else _("berjalan")}, field="run") from None
     return run
 
 

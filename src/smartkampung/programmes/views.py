@@ -28,7 +28,7 @@ def _is_analyst(user) -> bool:
 def _programme(code: str) -> Programme:
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
-        raise DomainError("not_found", f"No programme {code}.")
+        raise DomainError("not_found", _("Program %(code)s tidak ada.") % {"code": code})
     return programme
 
 
@@ -78,7 +78,7 @@ def runs_page(request):
 def run_page(request, run_id: int):
     run = TargetingRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise DomainError("not_found", f"No run {run_id}.")
+        raise DomainError("not_found", _("Proses penargetan %(run)s tidak ada.") % {"run": run_id})
     stats = RunProgrammeStat.objects.filter(run=run).select_related("programme").order_by("programme__code")
     villages = scoped_villages(request.user).select_related("parent").order_by("parent__name", "name")
     return render(request, "programmes/run.html", {"run": run, "stats": stats, "villages": villages, "kinds": FindingKind.choices,
@@ -89,7 +89,7 @@ def run_page(request, run_id: int):
 def run_status(request, run_id: int):
     run = TargetingRun.objects.filter(pk=run_id).first()
     if run is None:
-        raise DomainError("not_found", f"No run {run_id}.")
+        raise DomainError("not_found", _("Proses penargetan %(run)s tidak ada.") % {"run": run_id})
     return JsonResponse({"id": run.pk, "status": run.status, "status_label": run.get_status_display(), "step": run.step,
                          "steps_done": run.steps_done, "steps_total": run.steps_total, "seconds": run.seconds, "error": run.error})
 
@@ -97,7 +97,7 @@ def run_status(request, run_id: int):
 def _run(run_id: int) -> TargetingRun:
     run = TargetingRun.objects.filter(pk=run_id, status="done").first()
     if run is None:
-        raise DomainError("not_found", f"No finished run {run_id}.")
+        raise DomainError("not_found", _("Tidak ada proses penargetan %(run)s yang sudah selesai.") % {"run": run_id})
     return run
 
 
