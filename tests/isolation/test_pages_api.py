@@ -169,3 +169,14 @@ def test_staff_api_adds_a_house_rooms_pillars_and_takes_a_bed_out(family, kemire
     outsider = client_for(users["puskesmas"]).post(f"/api/v1/isolation/houses/{house['id']}/rooms", {"name": "Kamar 9", "beds": 1},
                                                    content_type="application/json")
     assert outsider.status_code == 404 and not IsolationHouse.objects.get(pk=house["id"]).rooms.filter(name="Kamar 9").exists()
+
+
+def test_an_unknown_reservation_code_says_so_in_indonesian_and_in_english(db):
+    client = Client()
+    response = client.get("/api/v1/isolation/reservations/TIDAKADA")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Kode pemesanan tidak ditemukan.", "field": "code"}
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/v1/isolation/reservations/TIDAKADA")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Reservation code not found.", "field": "code"}

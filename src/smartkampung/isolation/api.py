@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 
 from smartkampung.core.audit import actor_from_request
@@ -33,7 +34,7 @@ def _actor(request: HttpRequest):
 def _village(code: str, field: str = "village_code") -> Area:
     village = Area.objects.filter(code=code, kind__in=("desa", "kelurahan")).first()
     if village is None:
-        raise DomainError("not_found", f"No village {code}.", field=field)
+        raise DomainError("not_found", _("Desa %(code)s tidak ditemukan.") % {"code": code}, field=field)
     return village
 
 
@@ -118,7 +119,7 @@ def free_places(request, village_code: str, arrival_date: dt.date, limit: int = 
 def reservation_create(request, payload: ReservationIn):
     house = IsolationHouse.objects.filter(pk=payload.house_id).first()
     if house is None:
-        raise DomainError("not_found", f"No isolation house {payload.house_id}.", field="house_id")
+        raise DomainError("not_found", _("Rumah isolasi %(id)s tidak ditemukan.") % {"id": payload.house_id}, field="house_id")
     home = _village(payload.home_village_code, "home_village_code") if payload.home_village_code else None
     reservation = services.reservation_create(
         actor=_actor(request), house=house, arrival_date=payload.arrival_date, origin=payload.origin, nik=payload.nik,
@@ -211,10 +212,10 @@ def houses_list(request, village_code: str = ""):
 def house_create(request, payload: HouseIn):
     village = scoped_villages(request.user).filter(code=payload.village_code).first()
     if village is None:
-        raise DomainError("not_found", f"No village {payload.village_code} in your areas.", field="village_code")
+        raise DomainError("not_found", _("Desa %(code)s tidak ditemukan di wilayah Anda.") % {"code": payload.village_code}, field="village_code")
     puskesmas = Puskesmas.objects.filter(code=payload.puskesmas_code).first()
     if puskesmas is None:
-        raise DomainError("not_found", f"No Puskesmas {payload.puskesmas_code}.", field="puskesmas_code")
+        raise DomainError("not_found", _("Puskesmas %(code)s tidak ditemukan.") % {"code": payload.puskesmas_code}, field="puskesmas_code")
     house = services.house_create(
         actor=_actor(request), village=village, name=payload.name, address=payload.address, latitude=payload.latitude,
         longitude=payload.longitude, puskesmas=puskesmas, rooms=[(r.name, r.beds) for r in payload.rooms], facilities=payload.facilities,
@@ -247,7 +248,7 @@ def bed_active(request, house_id: int, bed_id: int, payload: BedActiveIn):
     house = selectors.house_open(user=request.user, house_id=house_id)
     bed = house.beds.filter(pk=bed_id).first()
     if bed is None:
-        raise DomainError("not_found", f"No bed {bed_id} in this house.", field="bed_id")
+        raise DomainError("not_found", _("Tempat tidur %(id)s tidak ada di rumah ini.") % {"id": bed_id}, field="bed_id")
     services.bed_set_active(actor=_actor(request), bed=bed, active=payload.active)
     return _house_out(selectors.house_open(user=request.user, house_id=house_id))
 
@@ -280,7 +281,7 @@ def _occupancy_row(row, code: str, name: str) -> dict:
 def occupancy(request, area_code: str = ""):
     area = Area.objects.filter(code=area_code).first() if area_code else None
     if area_code and area is None:
-        raise DomainError("not_found", f"No area {area_code}.", field="area_code")
+        raise DomainError("not_found", _("Wilayah %(code)s tidak ditemukan.") % {"code": area_code}, field="area_code")
     total = selectors.occupancy(user=request.user, area=area)
     children = [_occupancy_row(c, c.area.code if c.area else str(c.house_id), c.area.name if c.area else c.house_name) for c in total.children]
     return {"area": _occupancy_row(total, area.code if area else "", area.name if area else ""), "children": children}

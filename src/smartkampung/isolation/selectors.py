@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -105,7 +106,7 @@ def reservation_by_code(code: str) -> Reservation:
     reservation = (Reservation.objects.select_related("house", "house__village", "house__village__parent", "house__puskesmas", "bed", "bed__room")
                    .filter(code=(code or "").strip().upper()).first())
     if reservation is None:
-        raise DomainError("not_found", "Kode pemesanan tidak ditemukan.", field="code")
+        raise DomainError("not_found", _("Kode pemesanan tidak ditemukan."), field="code")
     return reservation
 
 
@@ -119,7 +120,7 @@ def houses_for(user):
 def house_open(*, user, house_id: int) -> IsolationHouse:
     house = houses_for(user).prefetch_related("pillars", "rooms__beds").filter(pk=house_id).first()
     if house is None:
-        raise DomainError("not_found", f"No isolation house {house_id} in your areas.")
+        raise DomainError("not_found", _("Rumah isolasi %(id)s tidak ditemukan di wilayah Anda.") % {"id": house_id})
     return house
 
 
@@ -147,7 +148,7 @@ def stay_open(*, actor: Actor, reservation_id: int) -> Reservation:
     reservation = (scoped(Reservation.objects.select_related("house", "house__village", "bed", "bed__room", "person", "home_village"), actor.user)
                    .filter(pk=reservation_id).first())
     if reservation is None:
-        raise DomainError("not_found", f"No reservation {reservation_id} in your areas.")
+        raise DomainError("not_found", _("Pemesanan %(id)s tidak ditemukan di wilayah Anda.") % {"id": reservation_id})
     audit_record(actor=actor, action="isolation.stay_view", obj=reservation, village=reservation.house.village_id)
     return reservation
 

@@ -163,7 +163,7 @@ def map_page(request):
 @staff_page
 def map_data(request):
     if not isolation_scope(request.user).any:
-        return JsonResponse({"code": "forbidden", "message": "Isolation staff only."}, status=403)
+        return JsonResponse({"code": "forbidden", "message": _("Hanya untuk petugas rumah isolasi.")}, status=403)
     return JsonResponse({"houses": selectors.map_points(user=request.user), "day": timezone.localdate().isoformat()})
 
 
