@@ -29,11 +29,14 @@ from common import COMMAND, machine  # noqa: E402
 FULL = Path("/work/bench-data/full.sqlite3")
 
 
-def _run(args: list[str], env: dict) -> tuple[float, float, str]:
+def _run(args: list[str], env: dict, log: Path | None = None) -> tuple[float, float, str]:
     started = time.monotonic()
-    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    err = log.open("w") if log else subprocess.DEVNULL
+    process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
     _pid, status, usage = os.wait4(process.pid, 0)
     out = process.stdout.read()
+    if log:
+        err.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{out[-3000:]}")
     return time.monotonic() - started, usage.ru_maxrss / 1024, out
@@ -74,8 +77,10 @@ def main() -> None:
     wall, peak, out = _run([*COMMAND, "import", str(path), "--programme", args.programme, "--no-progress"], env)
     print(f"import: {wall:.1f} s, peak {peak:,.0f} MiB — {out.strip()}", flush=True)
     batch = ImportBatch.objects.get(file_name=path.name)
-    wall_link, peak_link, out = _run([*COMMAND, "link", "--run-id", str(batch.pk), "--no-registry"], env)
+    wall_link, peak_link, out = _run([*COMMAND, "link", "--run-id", str(batch.pk), "--no-registry"], env, path.with_suffix(".link.log"))
     print(f"link: {wall_link:.1f} s, peak {peak_link:,.0f} MiB\n{out.strip()}", flush=True)
+    steps = [line.strip() for line in path.with_suffix(".link.log").read_text().splitlines() if line.strip().startswith("batch ")]
+    print("link steps (elapsed at the start of each):\n  " + "\n  ".join(steps), flush=True)
     truth = {i + 1: t for i, (_r, t) in enumerate(pairs)}
     linked = StagedRow.objects.filter(batch=batch, link_status__in=("exact", "matched")).values_list("row_number", "person_id")
     right = wrong = 0

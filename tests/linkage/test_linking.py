@@ -205,3 +205,16 @@ def test_targeting_counts_the_list(users, agency_list):
     listed = set(ours.filter(person__isnull=False).values_list("person_id", flat=True))
     not_eligible = set(TargetingFinding.objects.filter(run=run, kind=FindingKind.NOT_ELIGIBLE).values_list("person_id", flat=True))
     assert listed & not_eligible
+
+
+def test_registry_frame_is_prepare_of_the_registry(db):
+    """The fast registry side (values prepared once per distinct value) equals matching.prepare() per resident."""
+    import pandas as pd
+
+    from smartkampung.linkage import linking, matching
+
+    fast = linking.registry_frame().sort_values("unique_id", ignore_index=True)
+    slow = matching.prepare(linking.registry_records()).sort_values("unique_id", ignore_index=True)
+    assert len(fast) == len(slow) > 1000
+    assert list(fast.columns) == list(slow.columns)
+    pd.testing.assert_frame_equal(fast, slow, check_dtype=False)

@@ -9,14 +9,17 @@ registry does not know (person empty: targeting reports it as an unknown NIK ins
 
 from __future__ import annotations
 
-from django.db import transaction
+import json
+
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Source, Unit
 from smartkampung.registry.models import Membership, Person
 
-from .models import ImportBatch, LinkStatus, StagedRow
+from .models import ImportBatch, LinkStatus, RowOutcome, StagedRow
 
 
 def _active(queryset, on):
@@ -29,42 +32,71 @@ def _in_chunks(values, size=900):
         yield values[start : start + size]
 
 
+# Rows a link run enrols: linked to a resident, or unknown to the registry with their NIK kept (a row a
+# reviewer rejected is enrolled by that decision).
+ENROLLING_STATUSES = (LinkStatus.EXACT, LinkStatus.MATCHED, LinkStatus.NEW)
+
+
+def _q(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json(value):
+    return value if isinstance(value, dict) else json.loads(value or "{}")
+
+
+def _rows(batch: ImportBatch, row_ids: list[int] | None) -> list[tuple]:
+    """(row id, person id, listed NIK, listed name, link status, evidence, person's NIK, name, village,
+    death date, current household) of the rows not enrolled yet: one joined read (per chunk of ids)."""
+    sql = (f"SELECT s.id, s.person_id, s.nik, s.name, s.link_status, s.evidence, p.nik, p.name, p.village_id, p.date_of_death, m.household_id "
+           f"FROM {_q(StagedRow)} s LEFT JOIN {_q(Person)} p ON p.id = s.person_id "
+           f"LEFT JOIN {_q(Membership)} m ON m.person_id = s.person_id AND m.end_date IS NULL "
+           f"WHERE s.batch_id = %s AND s.enrolment_id IS NULL AND s.outcome <> %s")
+    out: dict[int, tuple] = {}  # one row each, even if a resident had two open memberships
+    with connection.cursor() as cursor:
+        if row_ids is None:
+            cursor.execute(sql + f" AND s.link_status IN ({', '.join(['%s'] * len(ENROLLING_STATUSES))})", [batch.pk, RowOutcome.INVALID, *ENROLLING_STATUSES])
+            while part := cursor.fetchmany(20000):
+                out.update((r[0], r) for r in part)
+        else:
+            for chunk in _in_chunks(row_ids):
+                cursor.execute(sql + f" AND s.id IN ({', '.join(['%s'] * len(chunk))})", [batch.pk, RowOutcome.INVALID, *chunk])
+                out.update((r[0], r) for r in cursor.fetchall())
+    return [out[k] for k in sorted(out)]
+
+
+def _taken(programme, on) -> set:
+    """Who already receives the programme on `on`: ("p", person), ("h", household), ("n", listed NIK of an unknown person)."""
+    taken: set = set()
+    for person_id, household_id, nik in _active(Enrolment.objects.filter(programme=programme), on).values_list("person_id", "household_id", "listed_nik").iterator(chunk_size=20000):
+        if person_id:
+            taken.add(("p", person_id))
+        if household_id:
+            taken.add(("h", household_id))
+        if not person_id and not household_id and nik:
+            taken.add(("n", nik))
+    return taken
+
+
 @transaction.atomic
-def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int]) -> int:
-    """Enrol the rows' people in the batch's programme; returns how many enrolments were made."""
-    if not row_ids:
+def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = None) -> int:
+    """Enrol the rows' people in the batch's programme (every row of the batch not enrolled yet when
+    `row_ids` is None); returns how many enrolments were made. Written with executemany: a list of a
+    million rows is a few statements, not a million ORM objects."""
+    if row_ids is not None and not row_ids:
         return 0
     programme, on = batch.programme, batch.starts_on
     ref = f"linkage import {batch.pk}: {batch.file_name}"[:120]
-    rows: list[StagedRow] = []
-    for chunk in _in_chunks(row_ids):
-        rows.extend(StagedRow.objects.filter(pk__in=chunk, enrolment__isnull=True).only("id", "person_id", "nik", "name", "link_status", "evidence"))
-    person_ids = {r.person_id for r in rows if r.person_id}
-    people: dict[int, tuple] = {}
-    households: dict[int, int] = {}
-    for chunk in _in_chunks(person_ids):
-        people.update((p[0], p[1:]) for p in Person.objects.filter(pk__in=chunk).values_list("id", "nik", "name", "village_id", "date_of_death"))
-        households.update(Membership.objects.filter(person_id__in=chunk, end_date__isnull=True).values_list("person_id", "household_id"))
+    rows = _rows(batch, row_ids)
     by_household = programme.unit == Unit.HOUSEHOLD
-    active = _active(Enrolment.objects.filter(programme=programme), on)
-    taken: set = set()
-    if by_household:
-        for chunk in _in_chunks(set(households.values())):
-            taken.update(("h", h) for h in active.filter(household_id__in=chunk).values_list("household_id", flat=True))
-    else:
-        for chunk in _in_chunks(person_ids):
-            taken.update(("p", p) for p in active.filter(person_id__in=chunk).values_list("person_id", flat=True))
-    listed = [r.nik for r in rows if not r.person_id and len(r.nik) == 16 and r.nik.isdigit()]
-    for chunk in _in_chunks(set(listed)):
-        taken.update(("n", n) for n in active.filter(person__isnull=True, household__isnull=True, listed_nik__in=chunk).values_list("listed_nik", flat=True))
+    taken = _taken(programme, on)
 
-    made: list[tuple[StagedRow, Enrolment]] = []
-    for row in rows:
+    made: list[tuple[int, tuple]] = []  # (row id, enrolment values)
+    notes: list[tuple[int, dict]] = []  # (row id, evidence with the reason it was not enrolled)
+    for row_id, person_id, listed_nik, listed_name, status, evidence, nik, name, village_id, died, household_id in rows:
         note = None
-        if row.person_id:
-            nik, name, village_id, died = people[row.person_id]
-            household_id = households.get(row.person_id)
-            key = ("h", household_id) if by_household else ("p", row.person_id)
+        if person_id:
+            key = ("h", household_id) if by_household else ("p", person_id)
             if died is not None:
                 note = "meninggal: tidak didaftarkan"
             elif by_household and household_id is None:
@@ -73,32 +105,51 @@ def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int]) -> int:
                 note = "sudah menerima program ini"
             else:
                 taken.add(key)
-                made.append((row, Enrolment(programme=programme, person_id=row.person_id, household_id=household_id if by_household else None,
-                                            listed_nik=row.nik[:16] if row.nik else nik, listed_name=row.name[:120] or name, village_id=village_id,
-                                            start_date=on, amount=programme.amount, source=Source.AGENCY_LIST, source_ref=ref)))
-        elif row.link_status in (LinkStatus.NEW, LinkStatus.REJECTED):
-            if not (len(row.nik) == 16 and row.nik.isdigit()):
+                made.append((row_id, (person_id, household_id if by_household else None, listed_nik[:16] if listed_nik else nik,
+                                      listed_name[:120] or name, village_id)))
+        elif status in (LinkStatus.NEW, LinkStatus.REJECTED):
+            if not (len(listed_nik) == 16 and listed_nik.isdigit()):
                 note = "tanpa NIK 16 angka: tidak dapat dicatat"
-            elif ("n", row.nik) in taken:
+            elif ("n", listed_nik) in taken:
                 note = "NIK ini sudah tercatat di program ini"
             else:
-                taken.add(("n", row.nik))
-                made.append((row, Enrolment(programme=programme, listed_nik=row.nik, listed_name=row.name[:120], start_date=on,
-                                            amount=programme.amount, source=Source.AGENCY_LIST, source_ref=ref)))
+                taken.add(("n", listed_nik))
+                made.append((row_id, (None, None, listed_nik, listed_name[:120], None)))
         if note:
-            row.evidence = {**(row.evidence or {}), "enrolment": note}
-    enrolments = Enrolment.objects.bulk_create([e for _r, e in made], batch_size=500)
-    EnrolmentEvent.objects.bulk_create(
-        [EnrolmentEvent(enrolment=e, kind="created", actor=actor.user_or_none, details={"source": Source.AGENCY_LIST, "ref": ref}) for e in enrolments],
-        batch_size=500,
-    )
-    for (row, _e), enrolment in zip(made, enrolments, strict=True):
-        row.enrolment_id = enrolment.pk
-    StagedRow.objects.bulk_update(rows, ["enrolment", "evidence"], batch_size=500)
-    if enrolments:
+            notes.append((row_id, {**_json(evidence), "enrolment": note}))
+
+    ops = connection.ops
+    start = ops.adapt_datefield_value(on)
+    now = ops.adapt_datetimefield_value(timezone.now())
+    as_json = EnrolmentEvent._meta.get_field("details").get_db_prep_save
+    details = as_json({"source": Source.AGENCY_LIST, "ref": ref}, connection)
+    evidence_json = StagedRow._meta.get_field("evidence").get_db_prep_save
+    user_id = getattr(actor.user_or_none, "pk", None)
+    with connection.cursor() as cursor:
+        enrolment_ids: list[int] = []
+        if made:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_q(Enrolment)}")
+            before = cursor.fetchone()[0]
+            cursor.executemany(
+                f"INSERT INTO {_q(Enrolment)} (programme_id, person_id, household_id, listed_nik, listed_name, village_id, start_date, amount, "
+                f"source, source_ref, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(programme.pk, *values, start, programme.amount, Source.AGENCY_LIST, ref, now) for _row, values in made],
+            )
+            # Ids rise in insertion order within this transaction; the reference and the lower bound pick ours.
+            cursor.execute(f"SELECT id FROM {_q(Enrolment)} WHERE programme_id = %s AND source_ref = %s AND id > %s ORDER BY id", [programme.pk, ref, before])
+            enrolment_ids = [r[0] for r in cursor.fetchall()]
+            if len(enrolment_ids) != len(made):
+                raise RuntimeError(f"enrolments of import {batch.pk}: wrote {len(made)}, found {len(enrolment_ids)}")
+            cursor.executemany(f"INSERT INTO {_q(EnrolmentEvent)} (enrolment_id, kind, at, actor_id, details) VALUES (%s, %s, %s, %s, %s)",
+                               [(e, "created", now, user_id, details) for e in enrolment_ids])
+            cursor.executemany(f"UPDATE {_q(StagedRow)} SET enrolment_id = %s WHERE id = %s",
+                               [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)])
+        if notes:
+            cursor.executemany(f"UPDATE {_q(StagedRow)} SET evidence = %s WHERE id = %s", [(evidence_json(ev, connection), row_id) for row_id, ev in notes])
+    if enrolment_ids:
         audit_record(actor=actor, action="enrolment.create_from_list", obj=batch,
-                     changes={"programme": programme.code, "enrolments": len(enrolments), "source": Source.AGENCY_LIST, "ref": ref})
-    return len(enrolments)
+                     changes={"programme": programme.code, "enrolments": len(enrolment_ids), "source": Source.AGENCY_LIST, "ref": ref})
+    return len(enrolment_ids)
 
 
 @transaction.atomic

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
+import operator
+import time
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,7 +34,7 @@ from .models import Decision, ImportBatch, LinkRun, LinkStatus, ReviewItem, Revi
 
 MIN_ROWS_FOR_EM = 1000  # smaller lists use the model's priors for m (u is always measured on the data)
 AMBIGUOUS_GAP = 0.05  # a runner-up this close to the best candidate sends the row to review
-UPDATE_CHUNK = 2000
+UPDATE_CHUNK = 20_000
 
 
 def _as_date(value) -> dt.date | None:
@@ -39,34 +43,118 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def registry_records(*, exclude_ids: set[int] | None = None) -> list[matching.MatchRecord]:
-    """Every living, unmerged resident with the current household's KK and address, in one query."""
+_REGISTRY_SQL = (
+    "SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw "
+    "FROM {person} p JOIN {area} a ON a.id = p.village_id "
+    "LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL "
+    "LEFT JOIN {household} h ON h.id = m.household_id "
+    "WHERE p.date_of_death IS NULL AND p.merged_into_id IS NULL"
+)
+FRAME_CHUNK = 250_000  # registry rows turned into model columns at a time (bounds the Python objects alive)
+
+
+def _registry_sql() -> str:
     q = connection.ops.quote_name
-    person, membership, household, area = (q(m._meta.db_table) for m in (Person, Membership, Household, Area))
-    sql = (
-        f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw "
-        f"FROM {person} p JOIN {area} a ON a.id = p.village_id "
-        f"LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL "
-        f"LEFT JOIN {household} h ON h.id = m.household_id "
-        f"WHERE p.date_of_death IS NULL AND p.merged_into_id IS NULL"
-    )
+    return _REGISTRY_SQL.format(**{k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area))})
+
+
+def _registry_address(street, dusun) -> str:
+    return " ".join(x for x in (street, f"Dsn. {dusun}" if dusun else "") if x)
+
+
+def registry_records(*, exclude_ids: set[int] | None = None) -> list[matching.MatchRecord]:
+    """Every living, unmerged resident with the current household's KK and address, as MatchRecords.
+
+    The reference form of the registry side (registry_frame builds the same model columns without a
+    Python object per resident; tests hold the two equal)."""
     out = []
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_registry_sql())
         while rows := cursor.fetchmany(20000):
             for pk, name, born, sex, nik, kk, code, street, dusun, rt, rw in rows:
                 if exclude_ids and pk in exclude_ids:
                     continue
                 out.append(matching.MatchRecord(
                     unique_id=f"p{pk}", name=name, birth_date=_as_date(born), sex=sex, nik=nik, kk=kk or "", village=code, kecamatan=code[:8],
-                    address=" ".join(x for x in (street, f"Dsn. {dusun}" if dusun else "") if x), rt=rt or "", rw=rw or "",
+                    address=_registry_address(street, dusun), rt=rt or "", rw=rw or "",
                 ))
     return out
 
 
-def names_agree(a: str, b: str) -> bool:
-    """Listed and registry name agree: same canonical name, one's words inside the other's, or a close spelling."""
-    ka, kb = match_key(a), match_key(b)
+def _by_distinct(keys: list[str], make) -> tuple[pd.DataFrame, np.ndarray]:
+    """matching.prepare() applied once per distinct value: (prepared frame of the distinct values, codes)."""
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+    return matching.prepare(make(value) for value in uniques), codes
+
+
+def model_frame(ids: list[str], names: list, births: list, sexes: list, niks: list, kks: list, villages: list, kecamatans: list,
+                addresses: list, rts: list, rws: list) -> pd.DataFrame:
+    """The columns matching.prepare() makes, computed once per distinct name, date, sex, place and address
+    instead of once per record (a registry has far fewer distinct values than people). The 16-digit
+    NIK/KK check is the one per-record column, done with pandas string operations."""
+    rec = matching.MatchRecord
+    columns: dict[str, object] = {"unique_id": ids}
+    sep = "\x1f"
+
+    def take(frame, codes, names_):
+        for name in names_:
+            columns[name] = frame[name].to_numpy(dtype=object)[codes]
+
+    frame, codes = _by_distinct([n or "" for n in names], lambda n: rec(unique_id="", name=n))
+    take(frame, codes, ("raw_name", "match_name", "core_name", "name_tokens", "given"))
+    dates = [b.isoformat() if isinstance(b, dt.date) else (str(b)[:10] if b else "") for b in births]
+    frame, codes = _by_distinct(dates, lambda d: rec(unique_id="", name="", birth_date=dt.date.fromisoformat(d) if d else None))
+    take(frame, codes, ("birth_date", "dob_key"))
+    columns["birth_year"] = pd.array(frame["birth_year"].to_numpy(dtype=object)[codes], dtype="Int64")
+    frame, codes = _by_distinct([x or "" for x in sexes], lambda x: rec(unique_id="", name="", sex=x))
+    take(frame, codes, ("sex",))
+    places = [f"{v or ''}{sep}{k or ''}" for v, k in zip(villages, kecamatans, strict=True)]
+    frame, codes = _by_distinct(places, lambda p: rec(unique_id="", name="", village=p.split(sep)[0], kecamatan=p.split(sep)[1]))
+    take(frame, codes, ("village", "kecamatan"))
+    where = [f"{a or ''}{sep}{t or ''}{sep}{w or ''}" for a, t, w in zip(addresses, rts, rws, strict=True)]
+    frame, codes = _by_distinct(where, lambda p: rec(unique_id="", name="", address=p.split(sep)[0], rt=p.split(sep)[1], rw=p.split(sep)[2]))
+    take(frame, codes, ("address", "rt_rw"))
+    for column, values in (("nik", niks), ("kk", kks)):
+        text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+        digits = text.where((text.str.len() == 16) & text.str.isdigit())
+        columns[column] = digits.astype(object).where(digits.notna(), None).to_numpy(dtype=object)
+    nik = pd.Series(columns["nik"], dtype=object)
+    columns["nik12"] = nik.str[:12].astype(object).where(nik.notna(), None).to_numpy(dtype=object)
+    # A column that combines identity fields (the NIK's date digits against the birth date and sex) is
+    # computed by prepare() itself, per record, from those fields; the name and address, the costly ones,
+    # are left out (test_registry_frame_is_prepare_of_the_registry holds the result equal to prepare()).
+    combined = [c for c in matching.COLUMNS if c not in columns]
+    if combined:
+        full = matching.prepare(
+            rec(unique_id="", name="", birth_date=dt.date.fromisoformat(d) if d else None, sex=x or "", nik=k or "", kk=f or "", village=v or "",
+                kecamatan=c or "")
+            for d, x, k, f, v, c in zip(dates, sexes, niks, kks, villages, kecamatans, strict=True)
+        )
+        for column in combined:
+            columns[column] = full[column].to_numpy(dtype=object)
+    out = pd.DataFrame({c: columns[c] for c in matching.COLUMNS})
+    out["birth_year"] = out["birth_year"].astype("Int64")
+    return out
+
+
+def registry_frame() -> pd.DataFrame:
+    """The registry side of the model (see registry_records), read with one cursor, chunk by chunk."""
+    parts = []
+    with connection.cursor() as cursor:
+        cursor.execute(_registry_sql())
+        while rows := cursor.fetchmany(FRAME_CHUNK):
+            pk, name, born, sex, nik, kk, code, street, dusun, rt, rw = (list(c) for c in zip(*rows, strict=True))
+            del rows
+            parts.append(model_frame(
+                [f"p{i}" for i in pk], name, born, sex, nik, kk, code, [c[:8] for c in code],
+                [_registry_address(s, d) for s, d in zip(street, dusun, strict=True)], rt, rw,
+            ))
+    if not parts:
+        return matching.prepare([])
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _keys_agree(ka: str, kb: str) -> bool:
     if not ka or not kb:
         return False
     if ka == kb:
@@ -79,41 +167,59 @@ def names_agree(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.88
 
 
+def names_agree(a: str, b: str) -> bool:
+    """Listed and registry name agree: same canonical name, one's words inside the other's, or a close spelling."""
+    return _keys_agree(match_key(a), match_key(b))
+
+
+EXACT_EVIDENCE = {"method": "exact", "fields": [
+    {"field": "nik", "level": "NIK sama", "weight": None},
+    {"field": "name", "level": "nama sesuai", "weight": None},
+    {"field": "birth_date", "level": "tanggal lahir sama", "weight": None},
+]}
+
+
 def _exact(batch: ImportBatch) -> dict[int, tuple[int, dict]]:
-    """Rows linked by a valid NIK that agrees with name and birth date: row id -> (person id, evidence)."""
-    rows = list(StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING, nik_valid=True).values_list("id", "nik", "name", "birth_date"))
+    """Rows linked by a valid NIK that agrees with name and birth date: row id -> (person id, evidence).
+
+    The NIK and birth date are joined in the database (one statement); only the name check, which needs
+    the canonicaliser, runs here, once per distinct registry name."""
+    q = connection.ops.quote_name
+    sql = (f"SELECT s.id, s.match_name, p.id, p.name, p.merged_into_id FROM {q(StagedRow._meta.db_table)} s "
+           f"JOIN {q(Person._meta.db_table)} p ON p.nik = s.nik AND p.birth_date = s.birth_date "
+           f"WHERE s.batch_id = %s AND s.link_status = %s AND s.nik_valid = %s")
+    keys: dict[str, str] = {}  # registry name -> match key, for this call only
     found: dict[int, tuple[int, dict]] = {}
-    for start in range(0, len(rows), 900):
-        chunk = rows[start : start + 900]
-        people = {p.nik: p for p in Person.objects.filter(nik__in=[r[1] for r in chunk]).only("id", "nik", "name", "birth_date", "merged_into_id", "date_of_death")}
-        for row_id, nik, name, born in chunk:
-            person = people.get(nik)
-            if person is None or born is None or person.birth_date != born or not names_agree(name, person.name):
-                continue
-            evidence = {"method": "exact", "fields": [
-                {"field": "nik", "level": "NIK sama", "weight": None},
-                {"field": "name", "level": "nama sesuai", "weight": None},
-                {"field": "birth_date", "level": "tanggal lahir sama", "weight": None},
-            ]}
-            target = person.merged_into_id or person.pk
-            if person.merged_into_id:
-                evidence["merged_record"] = person.pk
-            found[row_id] = (target, evidence)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch.pk, LinkStatus.PENDING, True])
+        while rows := cursor.fetchmany(20000):
+            for row_id, row_key, person_id, person_name, merged_into in rows:
+                key = keys.get(person_name)
+                if key is None:
+                    key = keys[person_name] = match_key(person_name)
+                if not _keys_agree(row_key, key):
+                    continue
+                if merged_into:
+                    found[row_id] = (merged_into, {**EXACT_EVIDENCE, "merged_record": person_id})
+                else:
+                    found[row_id] = (person_id, EXACT_EVIDENCE)
     return found
 
 
-def _row_records(batch: ImportBatch, exclude: set[int]) -> list[matching.MatchRecord]:
+def _row_frame(batch: ImportBatch) -> pd.DataFrame:
+    """The batch's rows still to score (linkable, not linked exactly) as model columns."""
     codes = dict(Area.objects.filter(kind__in=("desa", "kelurahan")).values_list("id", "code"))
-    out = []
-    rows = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).values_list(
-        "id", "name", "birth_date", "sex", "nik", "kk_number", "village_id", "address", "rt", "rw")
-    for pk, name, born, sex, nik, kk, village_id, address, rt, rw in rows.iterator(chunk_size=5000):
-        if pk in exclude:
-            continue
-        code = codes.get(village_id, "")
-        out.append(matching.MatchRecord(unique_id=f"r{pk}", name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=code,
-                                        kecamatan=code[:8], address=address, rt=rt, rw=rw))
-    return out
+    q = connection.ops.quote_name
+    sql = (f"SELECT id, name, birth_date, sex, nik, kk_number, village_id, address, rt, rw FROM {q(StagedRow._meta.db_table)} "
+           f"WHERE batch_id = %s AND link_status = %s AND outcome <> %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [batch.pk, LinkStatus.PENDING, RowOutcome.INVALID])
+        rows = cursor.fetchall()
+    if not rows:
+        return matching.prepare([])
+    pk, name, born, sex, nik, kk, village_id, address, rt, rw = (list(c) for c in zip(*rows, strict=True))
+    village = [codes.get(v, "") for v in village_id]
+    return model_frame([f"r{i}" for i in pk], name, [_as_date(b) for b in born], sex, nik, kk, village, [v[:8] for v in village], address, rt, rw)
 
 
 def _predict(frames: list[pd.DataFrame], *, link_type: str, threshold: float, rows_in_list: int) -> tuple[pd.DataFrame, matching.Model]:
@@ -126,17 +232,24 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
                accept_at: float | None = None, review_at: float | None = None) -> dict:
     accept_at = matching.ACCEPT_AT if accept_at is None else accept_at
     review_at = matching.REVIEW_AT if review_at is None else review_at
-    say = progress or (lambda _s: None)
+    started = time.monotonic()
+
+    def say(step: str) -> None:
+        if progress:
+            progress(f"{step} ({time.monotonic() - started:.0f} s)")
+
     say(f"batch {batch.pk}: exact NIK")
     exact = _exact(batch)
     _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
-    rows = _row_records(batch, exclude=set(exact))
+    del exact
+    rows = _row_frame(batch)
     decided: dict[int, tuple] = {}
     review: list[ReviewItem] = []
-    if rows:
+    if len(rows):
         say(f"batch {batch.pk}: scoring {len(rows):,} rows against the registry")
-        registry = registry_records()
-        predictions, model = _predict([matching.prepare(rows), matching.prepare(registry)], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
+        registry = registry_frame()
+        predictions, model = _predict([rows, registry], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
+        del rows, registry
         try:
             decided, review = _choose(batch=batch, run=run, predictions=predictions, model=model, accept_at=accept_at)
         finally:
@@ -145,9 +258,7 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     # Every row still pending after scoring has no candidate at all: a new or unknown person.
     StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).update(link_status=LinkStatus.NEW)
     say(f"batch {batch.pk}: enrolments")
-    row_ids = list(StagedRow.objects.filter(batch=batch, enrolment__isnull=True, link_status__in=(LinkStatus.EXACT, LinkStatus.MATCHED, LinkStatus.NEW))
-                   .exclude(outcome=RowOutcome.INVALID).values_list("id", flat=True))
-    enrolled = enrolling.enrol_rows(actor=actor, batch=batch, row_ids=row_ids)
+    enrolled = enrolling.enrol_rows(actor=actor, batch=batch)  # every linked or unknown row not enrolled yet
     counts = {s: StagedRow.objects.filter(batch=batch, link_status=s).count() for s in LinkStatus.values}
     summary = {"rows": sum(counts.values()), **{k: v for k, v in counts.items() if v}, "review_items": len(review), "enrolments": enrolled}
     audit_record(actor=actor, action="linkage.link_batch", obj=batch, changes=summary)
@@ -165,18 +276,17 @@ def _choose(*, batch, run, predictions: pd.DataFrame, model: matching.Model, acc
     ).sort_values(["row", "match_probability"], ascending=[True, False])
     previous = {k: d for k, d in ReviewItem.objects.filter(kind=ReviewKind.ROW_PERSON, row__batch__programme_id=batch.programme_id)
                 .exclude(decision=Decision.PENDING).values_list("pair_key", "decision")}
-    wanted = predictions["row"].unique().tolist()
-    rows: dict[int, tuple] = {}
-    for start in range(0, len(wanted), 900):
-        rows.update((r[0], r[1:]) for r in StagedRow.objects.filter(pk__in=wanted[start : start + 900]).values_list("id", "nik", "match_name", "birth_date"))
+    rows = {r[0]: r[1:] for r in StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).values_list("id", "nik", "match_name", "birth_date").iterator(chunk_size=20000)}
     decided: dict[int, tuple] = {}
     items: list[ReviewItem] = []
     from .services import row_pair_key
 
-    for row_id, group in predictions.groupby("row", sort=False):
+    records = predictions.to_dict("records")  # sorted by row: one pass, no per-group frames
+    del predictions
+    for row_id, group in itertools.groupby(records, key=operator.itemgetter("row")):
         nik, name, born = rows[row_id]
         candidates = []
-        for record in group.to_dict("records"):
+        for record in group:
             key = row_pair_key(programme_id=batch.programme_id, nik=nik, match_name=name, birth_date=born, person_id=record["person"])
             verdict = previous.get(key)
             if verdict == Decision.REJECTED:
@@ -208,21 +318,32 @@ def _choose(*, batch, run, predictions: pd.DataFrame, model: matching.Model, acc
 
 
 def _save_links(links: dict[int, tuple]) -> None:
-    """row id -> (person id or None, status, probability, evidence), written in chunks."""
-    ids = list(links)
-    for start in range(0, len(ids), UPDATE_CHUNK):
-        chunk = StagedRow.objects.in_bulk(ids[start : start + UPDATE_CHUNK])
-        people = {links[i][0] for i in chunk if links[i][0]}
-        villages = {}
-        for part in range(0, len(people), 900):
-            villages.update(Person.objects.filter(pk__in=list(people)[part : part + 900]).values_list("id", "village_id"))
-        for row_id, row in chunk.items():
-            person_id, status, probability, evidence = links[row_id]
-            row.person_id, row.link_status, row.match_probability, row.evidence = person_id, status, probability, evidence
-            if person_id:
-                row.village_id = villages[person_id]  # the row is scoped like the resident it names
-        with transaction.atomic():
-            StagedRow.objects.bulk_update(chunk.values(), ["person", "link_status", "match_probability", "evidence", "village"], batch_size=500)
+    """row id -> (person id or None, status, probability, evidence): one executemany per chunk, each chunk
+    in its own transaction. A linked row takes the village of the resident it names (its scope)."""
+    q = connection.ops.quote_name
+    table, person = q(StagedRow._meta.db_table), q(Person._meta.db_table)
+    linked = (f"UPDATE {table} SET person_id = %s, link_status = %s, match_probability = %s, evidence = %s, "
+              f"village_id = (SELECT p.village_id FROM {person} p WHERE p.id = %s) WHERE id = %s")
+    unlinked = f"UPDATE {table} SET link_status = %s, match_probability = %s, evidence = %s WHERE id = %s"
+    as_json = StagedRow._meta.get_field("evidence").get_db_prep_save
+    encoded: dict[int, object] = {}  # one encoding per evidence object (every exact link shares one)
+
+    def evidence(value):
+        key = id(value)
+        if key not in encoded:
+            encoded[key] = (value, as_json(value, connection))
+        return encoded[key][1]
+
+    items = list(links.items())
+    for start in range(0, len(items), UPDATE_CHUNK):
+        chunk = items[start : start + UPDATE_CHUNK]
+        with transaction.atomic(), connection.cursor() as cursor:
+            with_person = [(p, status, prob, evidence(ev), p, row_id) for row_id, (p, status, prob, ev) in chunk if p]
+            without = [(status, prob, evidence(ev), row_id) for row_id, (p, status, prob, ev) in chunk if not p]
+            if with_person:
+                cursor.executemany(linked, with_person)
+            if without:
+                cursor.executemany(unlinked, without)
 
 
 def registry_duplicates(*, actor: Actor, run: LinkRun, progress: Callable[[str], None] | None = None, review_at: float | None = None) -> dict:
@@ -231,11 +352,11 @@ def registry_duplicates(*, actor: Actor, run: LinkRun, progress: Callable[[str],
     review_at = matching.REVIEW_AT if review_at is None else review_at
     say = progress or (lambda _s: None)
     say("registry: reading residents")
-    records = registry_records()
+    records = registry_frame()
     if len(records) < 2:
         return {"residents": len(records), "pairs": 0, "review_items": 0}
     say(f"registry: scoring {len(records):,} residents for duplicates")
-    predictions, model = _predict([matching.prepare(records)], link_type="dedupe_only", threshold=review_at, rows_in_list=len(records))
+    predictions, model = _predict([records], link_type="dedupe_only", threshold=review_at, rows_in_list=len(records))
     try:
         items = []
         for record in predictions.to_dict("records"):
