@@ -354,6 +354,8 @@ def _train(linker: Linker, *, seed: int) -> int:
             continue
         passes += 1
         for name in owns:
+            if name not in comparisons_by_name:  # Splink's standard comparisons: its own median over passes
+                continue
             for level in comparisons_by_name[name].comparison_levels:
                 trained = [t["probability"] for t in level._trained_m_probabilities if isinstance(t["probability"], int | float)]
                 if trained and not level.is_null_level:
