@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from PIL import Image
 
 from smartkampung.cases.models import Case
@@ -99,6 +100,12 @@ def test_a_programme_whose_rule_is_not_met_cannot_be_confirmed(poor_family, user
     with pytest.raises(DomainError) as refused:
         services.usul_confirm(actor=actor(users["operator"]), usul=usul, programme=Programme.objects.get(code="RTLH"), start_date=dt.date(2026, 12, 1))
     assert refused.value.code == "not_eligible"
+    assert refused.value.message == ("Menurut data registrasi saat ini, warga ini tidak memenuhi aturan RTLH. Perbarui dulu data keluarga "
+                                     "(mis. desil, kondisi rumah) bila kunjungan menemukan data yang salah.")
+    with translation.override("en"), pytest.raises(DomainError) as refused:
+        services.usul_confirm(actor=actor(users["operator"]), usul=usul, programme=Programme.objects.get(code="RTLH"), start_date=dt.date(2026, 12, 1))
+    assert refused.value.message == ("By the current registry data, this resident does not meet the rules of RTLH. First update the "
+                                     "family's data (e.g. decile, housing condition) if the visit found the data wrong.")
     usul.refresh_from_db()
     assert usul.status == UsulStatus.VERIFYING and Case.objects.get(pk=usul.case_id).is_open
     assert not Enrolment.objects.filter(source="usul", source_ref=f"usul:{usul.ticket}").exists()

@@ -274,14 +274,15 @@ def usul_confirm(*, actor: Actor, usul: Usul, programme: Programme, start_date: 
     usul = Usul.objects.select_for_update().select_related("subject", "village").get(pk=usul.pk)
     _require_writer(actor, usul.village_id)
     if usul.status != UsulStatus.VERIFYING:
-        raise DomainError("conflict", f"Usulan ini sudah diputuskan ({usul.get_status_display()}).")
+        raise DomainError("conflict", _("Usulan ini sudah diputuskan (%(status)s).") % {"status": usul.get_status_display()})
     eligibility = selectors.person_eligibility(person=usul.subject, as_of=start_date)
     if eligibility.excluded:
-        raise DomainError("excluded", "Warga ini sudah menerima " + ", ".join(p.code for p in eligibility.excluded_by)
-                          + ": menurut aturan, tidak dapat diberi bantuan baru.", field="programme")
+        raise DomainError("excluded", _("Warga ini sudah menerima %(programmes)s: menurut aturan, tidak dapat diberi bantuan baru.")
+                          % {"programmes": ", ".join(p.code for p in eligibility.excluded_by)}, field="programme")
     if programme not in eligibility.met:
-        raise DomainError("not_eligible", f"Menurut data registrasi saat ini, warga ini tidak memenuhi aturan {programme.code}. "
-                          "Perbarui dulu data keluarga (mis. desil, kondisi rumah) bila kunjungan menemukan data yang salah.", field="programme")
+        raise DomainError("not_eligible", _("Menurut data registrasi saat ini, warga ini tidak memenuhi aturan %(programme)s. "
+                            "Perbarui dulu data keluarga (mis. desil, kondisi rumah) bila kunjungan menemukan data yang salah.")
+                          % {"programme": programme.code}, field="programme")
     household = None
     if programme.unit == "household":
         from smartkampung.registry.models import Membership
@@ -315,7 +316,7 @@ def usul_reject(*, actor: Actor, usul: Usul, note: str) -> Usul:
     usul = Usul.objects.select_for_update().get(pk=usul.pk)
     _require_writer(actor, usul.village_id)
     if usul.status != UsulStatus.VERIFYING:
-        raise DomainError("conflict", f"Usulan ini sudah diputuskan ({usul.get_status_display()}).")
+        raise DomainError("conflict", _("Usulan ini sudah diputuskan (%(status)s).") % {"status": usul.get_status_display()})
     note = (note or "").strip()
     if len(note) < REASON_MIN_LENGTH:
         raise DomainError("invalid", _("Tulis hasil verifikasi: pelapor berhak tahu alasannya."), field="note")
@@ -387,7 +388,7 @@ def sanggah_decide(*, actor: Actor, sanggah: Sanggah, upheld: bool, note: str, e
     sanggah = Sanggah.objects.select_for_update().select_related("enrolment").get(pk=sanggah.pk)
     _require_writer(actor, sanggah.village_id)
     if sanggah.status != SanggahStatus.VERIFYING:
-        raise DomainError("conflict", f"Sanggahan ini sudah diputuskan ({sanggah.get_status_display()}).")
+        raise DomainError("conflict", _("Sanggahan ini sudah diputuskan (%(status)s).") % {"status": sanggah.get_status_display()})
     note = (note or "").strip()
     if len(note) < REASON_MIN_LENGTH:
         raise DomainError("invalid", _("Tulis hasil verifikasi."), field="note")
@@ -413,7 +414,7 @@ def sanggah_decide(*, actor: Actor, sanggah: Sanggah, upheld: bool, note: str, e
 def purge_logs(*, actor: Actor, older_than_days: int) -> dict[str, int]:
     """Delete lookup logs older than `older_than_days` (purpose limitation, UU 27/2022) and stale counters."""
     if older_than_days < 30:
-        raise DomainError("invalid", "Keep at least 30 days of lookup logs.", field="days")
+        raise DomainError("invalid", _("Log pencarian harus disimpan paling sedikit 30 hari."), field="days")
     cutoff = timezone.now() - dt.timedelta(days=older_than_days)
     with transaction.atomic():
         logs = LookupLog.objects.filter(at__lt=cutoff).delete()[0]
