@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 import zxingcpp
+from django.utils import translation
 from pypdf import PdfReader
 
 from smartkampung.cases.models import Case
@@ -198,6 +199,9 @@ def test_wrong_birth_date_and_unknown_nik_get_the_same_answer(family, kemiren, l
     with pytest.raises(DomainError) as error:
         services.letter_request_submit(actor=ANON, letter_type_code="domisili", village_code=kemiren.code, nik=nik, birth_date=born, purpose="x")
     assert (error.value.code, error.value.message) == ("identity_mismatch", "NIK dan tanggal lahir tidak cocok dengan data kependudukan.")
+    with translation.override("en"), pytest.raises(DomainError) as error_en:
+        services.letter_request_submit(actor=ANON, letter_type_code="domisili", village_code=kemiren.code, nik=nik, birth_date=born, purpose="x")
+    assert (error_en.value.code, error_en.value.message) == ("identity_mismatch", "The NIK and birth date do not match the population registry.")
     assert LetterRequest.objects.count() == before
 
 

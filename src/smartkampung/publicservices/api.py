@@ -10,6 +10,7 @@ import datetime as dt
 from functools import wraps
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
@@ -63,7 +64,7 @@ def refuse_nul(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if _has_nul(list(args)) or _has_nul(kwargs):
-            raise DomainError("invalid", "Input holds a NUL character.")
+            raise DomainError("invalid", _("Masukan memuat karakter NUL."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -273,7 +274,7 @@ def _request_out(r) -> dict:
 def _service(code: str) -> Service:
     service = selectors.service_by_code(code)
     if service is None:
-        raise DomainError("not_found", f"Layanan {code!r} tidak ada.", field="service")
+        raise DomainError("not_found", _("Layanan %(code)r tidak ada.") % {"code": code}, field="service")
     return service
 
 
@@ -281,7 +282,7 @@ def _time(value: str) -> dt.time:
     try:
         return dt.time.fromisoformat(value)
     except ValueError:
-        raise DomainError("invalid", "Jam ditulis HH:MM.", field="starts_at") from None
+        raise DomainError("invalid", _("Jam ditulis HH:MM."), field="starts_at") from None
 
 
 # --- public endpoints -------------------------------------------------------------------------------------------
@@ -366,7 +367,7 @@ def letter_request_submit(request, payload: LetterRequestIn):
 def letter_request_status(request, code: str, payload: StatusIn):
     letter_request = selectors.letter_request_public(code=code, nik=payload.nik, birth_date=payload.birth_date)
     if letter_request is None:
-        raise DomainError("not_found", "Kode permohonan, NIK dan tanggal lahir tidak cocok.", field="code")
+        raise DomainError("not_found", _("Kode permohonan, NIK dan tanggal lahir tidak cocok."), field="code")
     return _request_out(letter_request)
 
 
@@ -384,7 +385,7 @@ def letter_verify(request, code: str, s: str = ""):
 def _counter(code: str) -> Counter:
     counter = Counter.objects.filter(code=code).first()
     if counter is None:
-        raise DomainError("not_found", f"Loket {code!r} tidak ada.", field="counter")
+        raise DomainError("not_found", _("Loket %(code)r tidak ada.") % {"code": code}, field="counter")
     return counter
 
 
@@ -398,7 +399,7 @@ def call_next(request, code: str):
 def _ticket(ticket_id: int) -> Ticket:
     ticket = Ticket.objects.select_related("counter", "service").filter(pk=ticket_id).first()
     if ticket is None:
-        raise DomainError("not_found", f"Tiket {ticket_id} tidak ada.")
+        raise DomainError("not_found", _("Tiket %(id)s tidak ada.") % {"id": ticket_id})
     return ticket
 
 
@@ -418,7 +419,7 @@ def ticket_recall(request, ticket_id: int):
 @refuse_nul
 def daily_stats(request, date: dt.date):
     if not services.is_mall_staff(request.user):
-        raise DomainError("forbidden", "Hanya petugas Mal Pelayanan Publik yang dapat melihat statistik.")
+        raise DomainError("forbidden", _("Hanya petugas Mal Pelayanan Publik yang dapat melihat statistik."))
     stats = selectors.daily_stats(day=date)
     return {"date": date.isoformat(), "services": [r.as_dict() for r in stats["services"]], "counters": [r.as_dict() for r in stats["counters"]]}
 
@@ -426,7 +427,7 @@ def daily_stats(request, date: dt.date):
 def _staff_request(request, code: str):
     letter_request = selectors.letter_request_for(user=request.user, code=code)
     if letter_request is None:
-        raise DomainError("not_found", f"Tidak ada permohonan {code} di wilayah Anda.")
+        raise DomainError("not_found", _("Tidak ada permohonan %(code)s di wilayah Anda.") % {"code": code})
     return letter_request
 
 

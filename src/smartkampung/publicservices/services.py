@@ -14,6 +14,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkampung.core.audit import Actor, audit_record
 from smartkampung.core.errors import DomainError
@@ -57,11 +58,11 @@ def _random_code(prefix: str, length: int) -> str:
 
 
 def _unique_code(model, prefix: str, length: int) -> str:
-    for _ in range(20):
+    for _attempt in range(20):
         code = _random_code(prefix, length)
         if not model.objects.filter(code=code).exists():
             return code
-    raise DomainError("conflict", "Could not draw a free code; try again.")  # 32^6 codes: practically never
+    raise DomainError("conflict", _("Kode bebas tidak berhasil dibuat; silakan coba lagi."))  # 32^6 codes: practically never
 
 
 def _clean_phone(phone: str, *, required: bool) -> str:
@@ -69,18 +70,18 @@ def _clean_phone(phone: str, *, required: bool) -> str:
     if not value and not required:
         return ""
     if not PHONE.match(value):
-        raise DomainError("invalid", "Nomor ponsel harus 8-15 angka (boleh diawali +).", field="phone")
+        raise DomainError("invalid", _("Nomor ponsel harus 8-15 angka (boleh diawali +)."), field="phone")
     return value
 
 
 def _text(value: str, field: str, *, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if "\x00" in value:  # PostgreSQL text cannot hold NUL; nobody types one
-        raise DomainError("invalid", f"{field} memuat karakter yang tidak sah.", field=field)
+        raise DomainError("invalid", _("%(field)s memuat karakter yang tidak sah.") % {"field": field}, field=field)
     if required and not value:
-        raise DomainError("invalid", f"{field} wajib diisi.", field=field)
+        raise DomainError("invalid", _("%(field)s wajib diisi.") % {"field": field}, field=field)
     if len(value) > max_length:
-        raise DomainError("invalid", f"{field} paling panjang {max_length} karakter.", field=field)
+        raise DomainError("invalid", _("%(field)s paling panjang %(max_length)s karakter.") % {"field": field, "max_length": max_length}, field=field)
     return value
 
 
@@ -92,7 +93,7 @@ def _require_mall_staff(actor: Actor) -> None:
     if actor.user is None and actor.via == "cli":
         return
     if not is_mall_staff(actor.user):
-        raise DomainError("forbidden", "Hanya petugas Mal Pelayanan Publik yang dapat melakukan ini.")
+        raise DomainError("forbidden", _("Hanya petugas Mal Pelayanan Publik yang dapat melakukan ini."))
 
 
 # --- catalogue -------------------------------------------------------------------------------------------------
@@ -149,7 +150,7 @@ def catalogue_load(*, actor: Actor) -> dict[str, int]:
             continue
         mode = row["mode"]
         if mode not in ServiceMode.values:
-            raise DomainError("invalid", f"Service {row['code']}: mode {mode!r} is not one of {', '.join(ServiceMode.values)}.", field="mode")
+            raise DomainError("invalid", _("Layanan %(code)s: mode %(mode)r tidak termasuk pilihan: %(values)s.") % {"code": row['code'], "mode": mode, "values": ', '.join(ServiceMode.values)}, field="mode")
         counter = counters[row["counter"]] if row["counter"] else None
         new_services.append(Service(
             code=row["code"], agency=agencies[row["agency"]], counter=counter, name=row["name"], description=row["description"],
@@ -161,10 +162,10 @@ def catalogue_load(*, actor: Actor) -> dict[str, int]:
     made["search_reindexed"] = services_reindex()
     for row in catalogue.closure_rows():
         counter = counters.get(row["counter"]) if row["counter"] else None
-        _, new = Closure.objects.get_or_create(date=dt.date.fromisoformat(row["date"]), counter=counter, defaults={"reason": row["reason"]})
+        _closure, new = Closure.objects.get_or_create(date=dt.date.fromisoformat(row["date"]), counter=counter, defaults={"reason": row["reason"]})
         made["closures"] += new
     for row in catalogue.letter_type_rows():
-        _, new = LetterType.objects.get_or_create(code=row["code"], defaults={
+        _letter_type, new = LetterType.objects.get_or_create(code=row["code"], defaults={
             "name": row["name"], "classification": row["classification"], "body": row["body"], "detail_fields": row.get("detail_fields", []),
             "needs_poverty_check": row.get("needs_poverty_check", False), "max_desil": row.get("max_desil"),
             "subject_may_be_deceased": row.get("subject_may_be_deceased", False),
@@ -193,7 +194,7 @@ def service_save(*, actor: Actor, service: Service, changed: list[str]) -> Servi
     """Save a service edited by staff (admin), with its search text rebuilt and an audit row."""
     _require_mall_staff(actor)
     if service.mode in (ServiceMode.APPOINTMENT, ServiceMode.WALK_IN) and service.counter_id is None:
-        raise DomainError("invalid", "A service people come to the mall for needs a counter.", field="counter")
+        raise DomainError("invalid", _("Layanan yang didatangi warga di mal memerlukan loket."), field="counter")
     service.search_text = _index(service, _synonym_table())
     service.save()
     audit_record(actor=actor, action="service.save", obj=service, changes={"fields": changed})
@@ -209,7 +210,7 @@ def closure_add(*, actor: Actor, date: dt.date, reason: str, counter: Counter | 
         with transaction.atomic():
             closure = Closure.objects.create(date=date, counter=counter, reason=reason)
     except IntegrityError:
-        raise DomainError("duplicate", f"{date} sudah tercatat tutup.", field="date") from None
+        raise DomainError("duplicate", _("%(date)s sudah tercatat tutup.") % {"date": date}, field="date") from None
     audit_record(actor=actor, action="closure.add", obj=closure, changes={"date": date.isoformat(), "counter": counter.code if counter else None, "reason": reason})
     return closure
 
@@ -219,18 +220,21 @@ def closure_add(*, actor: Actor, date: dt.date, reason: str, counter: Counter | 
 
 def _refuse_unvisitable(service: Service, *, booking: bool) -> None:
     if not service.active:
-        raise DomainError("not_found", f"Layanan {service.code} tidak tersedia lagi.", field="service")
+        raise DomainError("not_found", _("Layanan %(code)s tidak tersedia lagi.") % {"code": service.code}, field="service")
     if service.mode == ServiceMode.ONLINE:
-        where = f" di {service.online_url}" if service.online_url else ""
-        raise DomainError("online_service", f"{service.name} dilayani secara daring{where}; tidak perlu datang ke mal.", field="service")
+        if service.online_url:
+            message = _("%(name)s dilayani secara daring di %(url)s; tidak perlu datang ke mal.") % {"name": service.name, "url": service.online_url}
+        else:
+            message = _("%(name)s dilayani secara daring; tidak perlu datang ke mal.") % {"name": service.name}
+        raise DomainError("online_service", message, field="service")
     if booking and service.mode == ServiceMode.WALK_IN:
-        raise DomainError("walk_in_only", f"{service.name} harus datang langsung: ambil nomor antrean di mal pada hari kerja, tanpa pesan jadwal.", field="service")
+        raise DomainError("walk_in_only", _("%(name)s harus datang langsung: ambil nomor antrean di mal pada hari kerja, tanpa pesan jadwal.") % {"name": service.name}, field="service")
 
 
 def _open_or_refuse(counter: Counter, day: dt.date) -> None:
     reason = closed_reason(counter=counter, day=day)
     if reason:
-        raise DomainError("closed_day", f"Loket {counter.code} tutup pada {letters.tanggal(day)}: {reason}.", field="date")
+        raise DomainError("closed_day", _("Loket %(code)s tutup pada %(day)s: %(reason)s.") % {"code": counter.code, "day": letters.tanggal(day), "reason": reason}, field="date")
 
 
 @transaction.atomic
@@ -242,20 +246,20 @@ def appointment_book(*, actor: Actor, service: Service, date: dt.date, starts_at
     now = local_now(now)
     today = now.date()
     if date < today:
-        raise DomainError("invalid", "Tanggal sudah lewat.", field="date")
+        raise DomainError("invalid", _("Tanggal sudah lewat."), field="date")
     counter = service.counter
     _open_or_refuse(counter, date)
     if date > today + dt.timedelta(days=BOOKING_HORIZON_DAYS):
-        raise DomainError("invalid", f"Jadwal dapat dipesan paling jauh {BOOKING_HORIZON_DAYS} hari ke depan.", field="date")
+        raise DomainError("invalid", _("Jadwal dapat dipesan paling jauh %(days)s hari ke depan.") % {"days": BOOKING_HORIZON_DAYS}, field="date")
     if starts_at not in slot_times(counter, date):
-        raise DomainError("invalid", f"{starts_at:%H:%M} bukan jam layanan loket {counter.code}.", field="starts_at")
+        raise DomainError("invalid", _("%(starts_at)s bukan jam layanan loket %(code)s.") % {"starts_at": f"{starts_at:%H:%M}", "code": counter.code}, field="starts_at")
     if date == today and starts_at <= now.time():
-        raise DomainError("invalid", f"Jam {starts_at:%H:%M} hari ini sudah lewat.", field="starts_at")
+        raise DomainError("invalid", _("Jam %(starts_at)s hari ini sudah lewat.") % {"starts_at": f"{starts_at:%H:%M}"}, field="starts_at")
     name = _text(name, "name", max_length=120)
     phone = _clean_phone(phone, required=True)
-    slot, _ = Slot.objects.get_or_create(counter=counter, date=date, starts_at=starts_at, defaults={"capacity": counter.slot_capacity})
+    slot, _created = Slot.objects.get_or_create(counter=counter, date=date, starts_at=starts_at, defaults={"capacity": counter.slot_capacity})
     if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
-        raise DomainError("slot_full", f"Jadwal {letters.tanggal(date)} pukul {starts_at:%H:%M} di loket {counter.code} sudah penuh; pilih jam lain.", field="starts_at")
+        raise DomainError("slot_full", _("Jadwal %(date)s pukul %(starts_at)s di loket %(code)s sudah penuh; pilih jam lain.") % {"date": letters.tanggal(date), "starts_at": f"{starts_at:%H:%M}", "code": counter.code}, field="starts_at")
     appointment = Appointment.objects.create(code=_unique_code(Appointment, "MPP-", 6), service=service, slot=slot, name=name, phone=phone)
     audit_record(actor=actor, action="appointment.book", obj=appointment, changes={"service": service.code, "date": date.isoformat(), "starts_at": f"{starts_at:%H:%M}"})
     return appointment
@@ -264,7 +268,7 @@ def appointment_book(*, actor: Actor, service: Service, date: dt.date, starts_at
 def _appointment_for(code: str, *, phone: str) -> Appointment:
     appointment = Appointment.objects.select_for_update().filter(code=(code or "").strip().upper()).first()
     if appointment is None or _clean_phone(phone, required=False) != appointment.phone:
-        raise DomainError("not_found", "Kode janji temu dan nomor ponsel tidak cocok.", field="code")
+        raise DomainError("not_found", _("Kode janji temu dan nomor ponsel tidak cocok."), field="code")
     return appointment
 
 
@@ -273,7 +277,7 @@ def appointment_cancel(*, actor: Actor, code: str, phone: str) -> Appointment:
     """The resident cancels with the booking code and the phone number they gave; the seat is given back."""
     appointment = _appointment_for(code, phone=phone)
     if appointment.state != AppointmentState.BOOKED:
-        raise DomainError("conflict", f"Janji temu {appointment.code} sudah {appointment.get_state_display().lower()}.", field="code")
+        raise DomainError("conflict", _("Janji temu %(code)s sudah %(state)s.") % {"code": appointment.code, "state": appointment.get_state_display().lower()}, field="code")
     Appointment.objects.filter(pk=appointment.pk).update(state=AppointmentState.CANCELLED, cancelled_at=timezone.now())
     Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
     audit_record(actor=actor, action="appointment.cancel", obj=appointment)
@@ -303,7 +307,7 @@ def ticket_walk_in(*, actor: Actor, service: Service, now: dt.datetime | None = 
     times = slot_times(counter, now.date())
     closes = (dt.datetime.combine(now.date(), times[-1]) + dt.timedelta(minutes=counter.slot_minutes)).time()
     if not (counter.opens_at <= now.time() < closes):
-        raise DomainError("outside_hours", f"Loket {counter.code} melayani pukul {counter.opens_at:%H:%M}-{closes:%H:%M}.", field="service")
+        raise DomainError("outside_hours", _("Loket %(code)s melayani pukul %(opens_at)s-%(closes)s.") % {"code": counter.code, "opens_at": f"{counter.opens_at:%H:%M}", "closes": f"{closes:%H:%M}"}, field="service")
     ticket = _ticket_create(service=service, now=now, source=TicketSource.WALK_IN)
     audit_record(actor=actor, action="ticket.walk_in", obj=ticket, changes={"service": service.code, "label": ticket.label})
     return ticket
@@ -315,14 +319,14 @@ def appointment_check_in(*, actor: Actor, code: str, now: dt.datetime | None = N
     now = local_now(now)
     appointment = Appointment.objects.select_for_update(of=("self",)).select_related("slot", "service__counter").filter(code=(code or "").strip().upper()).first()
     if appointment is None:
-        raise DomainError("not_found", "Kode janji temu tidak dikenal.", field="code")
+        raise DomainError("not_found", _("Kode janji temu tidak dikenal."), field="code")
     if appointment.state != AppointmentState.BOOKED:
-        raise DomainError("conflict", f"Janji temu {appointment.code} sudah {appointment.get_state_display().lower()}.", field="code")
+        raise DomainError("conflict", _("Janji temu %(code)s sudah %(state)s.") % {"code": appointment.code, "state": appointment.get_state_display().lower()}, field="code")
     if appointment.slot.date != now.date():
-        raise DomainError("wrong_day", f"Janji temu {appointment.code} untuk {letters.tanggal(appointment.slot.date)}, bukan hari ini.", field="code")
+        raise DomainError("wrong_day", _("Janji temu %(code)s untuk %(date)s, bukan hari ini.") % {"code": appointment.code, "date": letters.tanggal(appointment.slot.date)}, field="code")
     updated = Appointment.objects.filter(pk=appointment.pk, state=AppointmentState.BOOKED).update(state=AppointmentState.CHECKED_IN, checked_in_at=now)
     if not updated:
-        raise DomainError("conflict", f"Janji temu {appointment.code} sudah diproses.", field="code")
+        raise DomainError("conflict", _("Janji temu %(code)s sudah diproses.") % {"code": appointment.code}, field="code")
     ticket = _ticket_create(service=appointment.service, now=now, source=TicketSource.APPOINTMENT, appointment=appointment)
     audit_record(actor=actor, action="appointment.check_in", obj=appointment, changes={"ticket": ticket.label})
     return ticket
@@ -340,7 +344,7 @@ def ticket_call_next(*, actor: Actor, counter: Counter, now: dt.datetime | None 
     each takes its ticket with a conditional UPDATE (state = waiting) and moves on if someone was faster."""
     _require_mall_staff(actor)
     now = local_now(now)
-    for _ in range(10):
+    for _attempt in range(10):
         candidate = _waiting_order(counter, now.date()).first()
         if candidate is None:
             return None
@@ -349,7 +353,7 @@ def ticket_call_next(*, actor: Actor, counter: Counter, now: dt.datetime | None 
             candidate.refresh_from_db()
             audit_record(actor=actor, action="ticket.call", obj=candidate, changes={"label": candidate.label})
             return candidate
-    raise DomainError("conflict", "Antrean sedang sibuk; tekan panggil lagi.")
+    raise DomainError("conflict", _("Antrean sedang sibuk; tekan panggil lagi."))
 
 
 @transaction.atomic
@@ -357,7 +361,7 @@ def ticket_recall(*, actor: Actor, ticket: Ticket, now: dt.datetime | None = Non
     """Call the same number again (shown again on the screen)."""
     _require_mall_staff(actor)
     if not Ticket.objects.filter(pk=ticket.pk, state=TicketState.CALLED).update(called_at=local_now(now), call_count=F("call_count") + 1):
-        raise DomainError("conflict", f"Tiket {ticket.label} tidak sedang dipanggil.", field="ticket")
+        raise DomainError("conflict", _("Tiket %(label)s tidak sedang dipanggil.") % {"label": ticket.label}, field="ticket")
     ticket.refresh_from_db()
     audit_record(actor=actor, action="ticket.recall", obj=ticket)
     return ticket
@@ -368,9 +372,9 @@ def ticket_finish(*, actor: Actor, ticket: Ticket, outcome: str, now: dt.datetim
     """Record the end of a called ticket: served (service time = finished - called) or no-show."""
     _require_mall_staff(actor)
     if outcome not in (TicketState.SERVED, TicketState.NO_SHOW):
-        raise DomainError("invalid", "outcome is served or no_show.", field="outcome")
+        raise DomainError("invalid", _("outcome harus served atau no_show."), field="outcome")
     if not Ticket.objects.filter(pk=ticket.pk, state=TicketState.CALLED).update(state=outcome, finished_at=local_now(now)):
-        raise DomainError("conflict", f"Tiket {ticket.label} tidak sedang dipanggil.", field="ticket")
+        raise DomainError("conflict", _("Tiket %(label)s tidak sedang dipanggil.") % {"label": ticket.label}, field="ticket")
     ticket.refresh_from_db()
     if outcome == TicketState.NO_SHOW and ticket.appointment_id:
         Appointment.objects.filter(pk=ticket.appointment_id).update(state=AppointmentState.NO_SHOW)
@@ -407,7 +411,7 @@ def _person_by_identity(nik: str, birth_date: dt.date | None) -> Person:
     person = Person.objects.select_related("village__parent").filter(nik=nik).first() if len(nik) == 16 and nik.isdigit() else None
     # One answer for "no such NIK" and "wrong birth date": nobody learns which NIKs exist.
     if person is None or birth_date is None or person.birth_date != birth_date:
-        raise DomainError("identity_mismatch", "NIK dan tanggal lahir tidak cocok dengan data kependudukan.", field="nik")
+        raise DomainError("identity_mismatch", _("NIK dan tanggal lahir tidak cocok dengan data kependudukan."), field="nik")
     return person
 
 
@@ -416,17 +420,17 @@ def _details(letter_type: LetterType, details: dict) -> dict:
     for spec in letter_type.detail_fields:
         value = _text(str((details or {}).get(spec["name"], "")), spec["name"], max_length=200, required=False)
         if spec.get("required") and not value:
-            raise DomainError("invalid", f"{spec['label']} wajib diisi.", field=spec["name"])
+            raise DomainError("invalid", _("%(label)s wajib diisi.") % {"label": spec['label']}, field=spec["name"])
         if len(value) > 200:
-            raise DomainError("invalid", f"{spec['label']} paling panjang 200 karakter.", field=spec["name"])
+            raise DomainError("invalid", _("%(label)s paling panjang 200 karakter.") % {"label": spec['label']}, field=spec["name"])
         clean[spec["name"]] = value
     if "child_birth_date" in clean:
         try:
             born = dt.date.fromisoformat(clean["child_birth_date"])
         except ValueError:
-            raise DomainError("invalid", "Tanggal lahir anak ditulis YYYY-MM-DD.", field="child_birth_date") from None
+            raise DomainError("invalid", _("Tanggal lahir anak ditulis YYYY-MM-DD."), field="child_birth_date") from None
         if born > timezone.localdate():
-            raise DomainError("invalid", "Tanggal lahir anak belum terjadi.", field="child_birth_date")
+            raise DomainError("invalid", _("Tanggal lahir anak belum terjadi."), field="child_birth_date")
     return clean
 
 
@@ -436,26 +440,27 @@ def letter_request_submit(*, actor: Actor, letter_type_code: str, village_code: 
     """A resident asks their village for a letter, proving who they are with NIK and birth date."""
     letter_type = LetterType.objects.filter(code=letter_type_code, active=True).first()
     if letter_type is None:
-        raise DomainError("invalid", f"Jenis surat {letter_type_code!r} tidak dikenal.", field="letter_type")
+        raise DomainError("invalid", _("Jenis surat %(code)r tidak dikenal.") % {"code": letter_type_code}, field="letter_type")
     village = Area.objects.filter(code=village_code, kind__in=("desa", "kelurahan")).first()
     if village is None:
-        raise DomainError("invalid", f"Desa/kelurahan {village_code!r} tidak dikenal.", field="village_code")
+        raise DomainError("invalid", _("Desa/kelurahan %(code)r tidak dikenal.") % {"code": village_code}, field="village_code")
     person = _person_by_identity(nik, birth_date)
     if person.date_of_death is not None:
-        raise DomainError("identity_mismatch", "NIK dan tanggal lahir tidak cocok dengan data kependudukan.", field="nik")
+        raise DomainError("identity_mismatch", _("NIK dan tanggal lahir tidak cocok dengan data kependudukan."), field="nik")
     if person.village_id != village.id:
-        raise DomainError("outside_village", f"NIK ini tidak terdaftar sebagai penduduk {village.get_kind_display()} {village.name}. "
-                                             "Surat hanya dapat diminta di desa/kelurahan tempat Anda terdaftar.", field="nik")
+        raise DomainError("outside_village", _("NIK ini tidak terdaftar sebagai penduduk %(kind)s %(name)s. "
+                                               "Surat hanya dapat diminta di desa/kelurahan tempat Anda terdaftar.") % {
+                                                   "kind": village.get_kind_display(), "name": village.name}, field="nik")
     purpose = _text(purpose, "purpose", max_length=200)
     clean = _details(letter_type, details or {})
     if "deceased_nik" in clean:
         deceased = Person.objects.filter(nik=clean["deceased_nik"], village=village).first()
         if deceased is None or deceased.pk == person.pk:
-            raise DomainError("invalid", f"NIK almarhum tidak terdaftar di {village.name}.", field="deceased_nik")
+            raise DomainError("invalid", _("NIK almarhum tidak terdaftar di %(name)s.") % {"name": village.name}, field="deceased_nik")
     open_states = [RequestState.SUBMITTED, RequestState.NEEDS_VISIT, RequestState.CHECKED]
     pending = LetterRequest.objects.filter(person=person, letter_type=letter_type, state__in=open_states).first()
     if pending is not None:
-        raise DomainError("duplicate", f"Permohonan {letter_type.name} Anda masih diproses dengan kode {pending.code}.", field="letter_type")
+        raise DomainError("duplicate", _("Permohonan %(name)s Anda masih diproses dengan kode %(code)s.") % {"name": letter_type.name, "code": pending.code}, field="letter_type")
     request = LetterRequest.objects.create(
         code=_unique_code(LetterRequest, "SRT-", 6), letter_type=letter_type, village=village, person=person,
         household=_current_household(person), purpose=purpose, details=clean, phone=_clean_phone(phone, required=False),
@@ -478,13 +483,13 @@ def _lock_request(request: LetterRequest) -> LetterRequest:
 def _require_village_staff(actor: Actor, village: Area) -> None:
     """Operators (and kecamatan/regency staff who may write the village's registry) check requests."""
     if not area_scope(actor.user).can_write_village(village.id):
-        raise DomainError("forbidden", f"Anda tidak dapat memeriksa surat {village.name}.")
+        raise DomainError("forbidden", _("Anda tidak dapat memeriksa surat %(name)s.") % {"name": village.name})
 
 
 def _require_village_head(actor: Actor, village: Area) -> None:
     user = actor.user_or_none
     if user is None or not StaffRole.objects.filter(user=user, role=Role.VILLAGE_HEAD, area=village).exists():
-        raise DomainError("forbidden", f"Hanya kepala desa/lurah {village.name} yang dapat menyetujui surat.")
+        raise DomainError("forbidden", _("Hanya kepala desa/lurah %(name)s yang dapat menyetujui surat.") % {"name": village.name})
 
 
 def _raise_poverty_visit(*, actor: Actor, request: LetterRequest, desil: int | None) -> str:
@@ -508,20 +513,20 @@ def letter_request_check(*, actor: Actor, request: LetterRequest, note: str = ""
     request = _lock_request(request)
     _require_village_staff(actor, request.village)
     if request.state != RequestState.SUBMITTED:
-        raise DomainError("conflict", f"Permohonan {request.code} sudah {request.get_state_display().lower()}.", field="state")
+        raise DomainError("conflict", _("Permohonan %(code)s sudah %(state)s.") % {"code": request.code, "state": request.get_state_display().lower()}, field="state")
     person = Person.objects.select_related("village").get(pk=request.person_id)
     if person.date_of_death is not None:
-        raise DomainError("registry_mismatch", "Pemohon tercatat meninggal dunia; tolak permohonan ini.", field="person")
+        raise DomainError("registry_mismatch", _("Pemohon tercatat meninggal dunia; tolak permohonan ini."), field="person")
     if person.village_id != request.village_id:
-        raise DomainError("registry_mismatch", f"Pemohon sudah tidak terdaftar di {request.village.name}; tolak permohonan ini.", field="person")
+        raise DomainError("registry_mismatch", _("Pemohon sudah tidak terdaftar di %(name)s; tolak permohonan ini.") % {"name": request.village.name}, field="person")
     household = _current_household(person)
     letter_type = request.letter_type
     if letter_type.code == "belum_menikah" and person.marital_status != "belum_kawin":
-        raise DomainError("registry_mismatch", f"Status perkawinan pemohon di registri: {person.get_marital_status_display()}; tolak atau perbaiki data dulu.", field="person")
+        raise DomainError("registry_mismatch", _("Status perkawinan pemohon di registri: %(marital_status)s; tolak atau perbaiki data dulu.") % {"marital_status": person.get_marital_status_display()}, field="person")
     if "deceased_nik" in request.details:
         deceased = Person.objects.filter(nik=request.details["deceased_nik"], village=request.village).first()
         if deceased is None or deceased.date_of_death is None:
-            raise DomainError("registry_mismatch", "Kematian belum tercatat di registri; catat peristiwa kematian dulu, lalu periksa lagi.", field="deceased_nik")
+            raise DomainError("registry_mismatch", _("Kematian belum tercatat di registri; catat peristiwa kematian dulu, lalu periksa lagi."), field="deceased_nik")
     now = timezone.now()
     request.household = household
     request.checked_at, request.checked_by, request.check_note = now, actor.user_or_none, _text(note, "note", max_length=2000, required=False)
@@ -544,7 +549,7 @@ def letter_request_visit_record(*, actor: Actor, request: LetterRequest, confirm
     request = _lock_request(request)
     _require_village_staff(actor, request.village)
     if request.state != RequestState.NEEDS_VISIT:
-        raise DomainError("conflict", f"Permohonan {request.code} tidak menunggu kunjungan.", field="state")
+        raise DomainError("conflict", _("Permohonan %(code)s tidak menunggu kunjungan.") % {"code": request.code}, field="state")
     note = _text(note, "note", max_length=2000)
     now = timezone.now()
     if confirmed:
@@ -571,7 +576,7 @@ def _close_visit_case(*, actor: Actor, request: LetterRequest, confirmed: bool, 
 def letter_request_reject(*, actor: Actor, request: LetterRequest, reason: str) -> LetterRequest:
     request = _lock_request(request)
     if request.state in (RequestState.ISSUED, RequestState.REJECTED):
-        raise DomainError("conflict", f"Permohonan {request.code} sudah {request.get_state_display().lower()}.", field="state")
+        raise DomainError("conflict", _("Permohonan %(code)s sudah %(state)s.") % {"code": request.code, "state": request.get_state_display().lower()}, field="state")
     is_head = StaffRole.objects.filter(user=actor.user_or_none, role=Role.VILLAGE_HEAD, area=request.village).exists() if actor.user_or_none else False
     if not is_head:
         _require_village_staff(actor, request.village)
@@ -586,7 +591,7 @@ def _office(village: Area) -> VillageOffice:
     """The village's letterhead and numbering; defaults the first time: 429 (Banyuwangi's code in the
     regency's correspondence numbering), then the kecamatan and village numbers of the Kemendagri code."""
     kecamatan_no, village_no = village.code.split(".")[2], village.code.split(".")[3]
-    office, _ = VillageOffice.objects.get_or_create(village=village, defaults={
+    office, _created = VillageOffice.objects.get_or_create(village=village, defaults={
         "letter_code": f"429.5{kecamatan_no}.{int(village_no) % 100:02d}",
         "address": f"Kantor {village.get_kind_display()} {village.name}, Kecamatan {village.parent.name}, Kabupaten Banyuwangi",
         "head_title": "Kepala Desa" if village.kind == "desa" else "Lurah",
@@ -603,7 +608,7 @@ def letter_serial_take(*, village: Area, year: int) -> int:
 
 
 def _signing_key_row(key: signing.LoadedKey) -> SigningKey:
-    row, _ = SigningKey.objects.get_or_create(key_id=key.key_id, defaults={"public_key": key.public_hex, "is_development": key.is_development})
+    row, _created = SigningKey.objects.get_or_create(key_id=key.key_id, defaults={"public_key": key.public_hex, "is_development": key.is_development})
     return row
 
 
@@ -636,7 +641,7 @@ def letter_approve(*, actor: Actor, request: LetterRequest, now: dt.datetime | N
     request = _lock_request(request)
     _require_village_head(actor, request.village)
     if request.state != RequestState.CHECKED:
-        raise DomainError("conflict", f"Permohonan {request.code} belum siap disetujui ({request.get_state_display().lower()}).", field="state")
+        raise DomainError("conflict", _("Permohonan %(code)s belum siap disetujui (%(state)s).") % {"code": request.code, "state": request.get_state_display().lower()}, field="state")
     key = signing.load_key()  # before taking a number: a missing key must not cost one
     now = local_now(now)
     village, letter_type = request.village, request.letter_type
@@ -670,7 +675,7 @@ def letter_revoke(*, actor: Actor, letter: Letter, reason: str) -> Letter:
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     _require_village_head(actor, letter.village)
     if letter.revoked_at:
-        raise DomainError("conflict", f"Surat {letter.number} sudah dicabut.")
+        raise DomainError("conflict", _("Surat %(number)s sudah dicabut.") % {"number": letter.number})
     letter.revoked_at, letter.revoked_reason = timezone.now(), _text(reason, "reason", max_length=200)
     letter.save(update_fields=["revoked_at", "revoked_reason"])
     audit_record(actor=actor, action="letter.revoke", obj=letter, village=letter.village, changes={"reason": letter.revoked_reason})

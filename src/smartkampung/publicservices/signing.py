@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from smartkampung.core.errors import DomainError
 
@@ -52,9 +53,9 @@ def _read_private(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as error:
-        raise DomainError("not_configured", f"The letter-signing key {path} cannot be read: {error}.", field=KEY_ENV) from None
+        raise DomainError("not_configured", _("Kunci penandatangan surat %(path)s tidak dapat dibaca: %(error)s.") % {"path": path, "error": error}, field=KEY_ENV) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise DomainError("not_configured", f"The letter-signing key {path} is not an Ed25519 key.", field=KEY_ENV)
+        raise DomainError("not_configured", _("Kunci penandatangan surat %(path)s bukan kunci Ed25519.") % {"path": path}, field=KEY_ENV)
     return key
 
 
