@@ -60,7 +60,13 @@ def test_office_endpoints(shop, citizen, office_user):
     seller, _product = shop(verified=False)
     stranger = Client()
     stranger.force_login(citizen("bukan.dinas"))
-    assert stranger.get("/api/v1/mall/office/figures").status_code == 403
+    refused = stranger.get("/api/v1/mall/office/figures")
+    assert refused.status_code == 403
+    assert refused.json() == {"code": "forbidden", "message": "Khusus untuk Dinas Koperasi dan UMKM."}
+    stranger.cookies["django_language"] = "en"
+    refused = stranger.get("/api/v1/mall/office/figures")
+    assert refused.json() == {"code": "forbidden", "message": "For the Cooperatives and UMKM Office only."}
+    del stranger.cookies["django_language"]
     assert _json(stranger, "post", f"/api/v1/mall/office/sellers/{seller.pk}/decision", {"decision": "verify"}).status_code == 403
     assert Seller.objects.get(pk=seller.pk).status == "pending"
     office = Client()

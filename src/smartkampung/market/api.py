@@ -4,6 +4,7 @@ products; the cooperatives office's figures and decisions. Thin: parse, call, sh
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
@@ -69,7 +70,7 @@ def _product_out(p: Product, photo_ids: list[int] | None = None) -> dict:
 def _category(code: str | None) -> Category | None:
     category = Category.objects.filter(code=code).first() if code else None
     if code and category is None:
-        raise DomainError("invalid", f"Unknown category {code!r}.", field="category")
+        raise DomainError("invalid", _("Kategori %(code)s tidak dikenal.") % {"code": code}, field="category")
     return category
 
 
@@ -118,7 +119,7 @@ def order_place(request, payload: OrderIn):
     if payload.shipping_village_code:
         village = Area.objects.filter(code=payload.shipping_village_code).first()
         if village is None:
-            raise DomainError("invalid", f"Unknown village {payload.shipping_village_code}.", field="shipping_village_code")
+            raise DomainError("invalid", _("Desa %(code)s tidak dikenal.") % {"code": payload.shipping_village_code}, field="shipping_village_code")
     orders = services.order_place(
         actor=_actor(request), lines=[services.CartLine(product_id=line.product_id, quantity=line.quantity) for line in payload.lines],
         buyer_name=payload.buyer_name, buyer_phone=payload.buyer_phone, shipping_address=payload.shipping_address,
@@ -142,7 +143,7 @@ def order_action(request, code: str, payload: OrderActionIn):
 def _own_seller(request):
     seller = seller_of(request.user)
     if seller is None:
-        raise DomainError("not_found", "This account has no shop.")
+        raise DomainError("not_found", _("Akun ini belum punya toko."))
     return seller
 
 
@@ -160,7 +161,7 @@ def product_update(request, product_id: int, payload: ProductPatch):
     seller = _own_seller(request)
     found = Product.objects.filter(pk=product_id, seller=seller).first()
     if found is None:
-        raise DomainError("not_found", f"No product {product_id} in your shop.")
+        raise DomainError("not_found", _("Produk %(id)s tidak ada di toko Anda.") % {"id": product_id})
     changes = payload.dict(exclude_unset=True)
     if "category" in changes:
         changes["category"] = _category(changes["category"])
@@ -171,7 +172,7 @@ def product_update(request, product_id: int, payload: ProductPatch):
 
 def _require_office(request) -> None:
     if not is_office(request.user):
-        raise DomainError("forbidden", "For the cooperatives office only.")
+        raise DomainError("forbidden", _("Khusus untuk Dinas Koperasi dan UMKM."))
 
 
 @router.get("/mall/office/figures", auth=ACCOUNT_AUTH, response={200: dict, **ERRORS}, summary="The whole mall's figures (office)")
