@@ -35,6 +35,13 @@ def test_staff_writes_with_clear_errors(tourism, users, kemiren):
     refused = _post(client, "/api/v1/festival/staff/events", body)
     assert refused.status_code == 400
     assert refused.json() == {"code": "ends_before_start", "message": "Acara tidak bisa selesai sebelum dimulai.", "field": "end_time"}
+    unknown = _post(client, "/api/v1/festival/staff/events", {**body, "end_time": "23:00", "village_code": "35.10.99.9999"})
+    assert unknown.status_code == 400
+    assert unknown.json() == {"code": "invalid", "message": "Desa 35.10.99.9999 tidak dikenal.", "field": "village_code"}
+    client.cookies["django_language"] = "en"
+    unknown = _post(client, "/api/v1/festival/staff/events", {**body, "end_time": "23:00", "village_code": "35.10.99.9999"})
+    assert unknown.json() == {"code": "invalid", "message": "Unknown village 35.10.99.9999.", "field": "village_code"}
+    del client.cookies["django_language"]
     assert not Event.objects.filter(title="Jazz Pantai Boom").exists()
     created = _post(client, "/api/v1/festival/staff/events", {**body, "end_time": "23:00"})
     assert created.status_code == 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
@@ -111,7 +112,7 @@ def _village(code: str | None) -> Area | None:
         return None
     village = Area.objects.filter(code=code).first()
     if village is None:
-        raise DomainError("invalid", f"Unknown village {code}.", field="village_code")
+        raise DomainError("invalid", _("Desa %(code)s tidak dikenal.") % {"code": code}, field="village_code")
     return village
 
 
