@@ -263,7 +263,7 @@ def import_open(*, user, batch_id: int) -> AffectedImport:
 
     batch = AffectedImport.objects.filter(pk=batch_id).first()
     if batch is None or (batch.uploaded_by_id != user.pk and not area_scope(user).read_all):
-        raise DomainError("not_found", f"No import {batch_id}.")
+        raise DomainError("not_found", _("Impor %(id)s tidak ditemukan.") % {"id": batch_id})
     return batch
 
 
