@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from smartkampung.core.audit import Actor
 from smartkampung.core.errors import DomainError
@@ -47,6 +48,10 @@ def test_roles_are_given_at_the_right_kind_of_area(users, kemiren):
     with pytest.raises(DomainError) as refused:
         role_grant(actor=Actor.system("tests"), user=users["operator"], role="village_operator", area=kemiren.parent)
     assert (refused.value.code, refused.value.field) == ("invalid_role_area", "area")
+    assert refused.value.message == "Peran Operator desa/kelurahan diberikan pada tingkat desa, kelurahan, bukan kecamatan."
+    with translation.override("en"), pytest.raises(DomainError) as refused_en:
+        role_grant(actor=Actor.system("tests"), user=users["operator"], role="village_operator", area=kemiren.parent)
+    assert refused_en.value.message == "A Operator desa/kelurahan is given a desa, kelurahan, not a kecamatan."
     assert StaffRole.objects.count() == before
 
 

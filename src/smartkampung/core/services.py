@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import Actor, audit_record
 from .errors import DomainError
@@ -159,10 +160,10 @@ def _apply_area_history(path: Path, by_code: dict[str, Area]) -> None:
 @transaction.atomic
 def role_grant(*, actor: Actor, user, role: str, area: Area) -> StaffRole:
     if role not in Role.values:
-        raise DomainError("invalid_role", f"Unknown role {role!r}.", field="role")
+        raise DomainError("invalid_role", _("Peran %(role)r tidak dikenal.") % {"role": role}, field="role")
     if area.kind not in ROLE_AREA_KINDS[role]:
         allowed = ", ".join(sorted(ROLE_AREA_KINDS[role]))
-        raise DomainError("invalid_role_area", f"A {Role(role).label} is given a {allowed}, not a {area.kind}.", field="area")
+        raise DomainError("invalid_role_area", _("Peran %(role)s diberikan pada tingkat %(allowed)s, bukan %(kind)s.") % {"role": Role(role).label, "allowed": allowed, "kind": area.kind}, field="area")
     staff_role, created = StaffRole.objects.get_or_create(user=user, role=role, area=area)
     if created:
         if not user.is_staff:
@@ -194,9 +195,9 @@ def token_issue(*, actor: Actor, user, name: str) -> tuple[ApiToken, str]:
     """Issue a bearer token; the secret is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise DomainError("invalid", "A token needs a name (what it is for).", field="name")
+        raise DomainError("invalid", _("Token memerlukan nama (untuk apa token ini)."), field="name")
     if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
-        raise DomainError("duplicate", f"{user.username} already has an active token named {name!r}.", field="name")
+        raise DomainError("duplicate", _("%(user)s sudah memiliki token aktif bernama %(name)r.") % {"user": user.username, "name": name}, field="name")
     secret = "sk_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], key_hash=_hash(secret))
     audit_record(actor=actor, action="token.issue", obj=token, changes={"user": user.username, "name": name})
