@@ -73,3 +73,14 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def log_in(page, base: str, username: str, *, next_url: str = "", landing=None) -> None:
+    """Log a demo user in through the login form (password "demo-" + username) and wait
+    for the page they land on: `landing` (a URL, glob or predicate, as Playwright's wait_for_url takes),
+    else next_url, else the registry."""
+    page.goto(f"{base}/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"demo-{username}")
+    page.click("#login-submit")
+    page.wait_for_url(landing or f"{base}{next_url or '/registry/'}")

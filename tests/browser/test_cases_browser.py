@@ -8,15 +8,10 @@ import re
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_resident_reports_and_the_bhabinkamtibmas_follows_up(served, browser):
@@ -45,7 +40,7 @@ def test_resident_reports_and_the_bhabinkamtibmas_follows_up(served, browser):
     case_id = row[0]
 
     staff = browser.new_context(locale="id-ID", viewport={"width": 1280, "height": 900}).new_page()
-    _login(staff, base, "bhabin.jambewangi")
+    log_in(staff, base, "bhabin.jambewangi", landing=lambda url: "/accounts/login/" not in url)
     staff.goto(f"{base}/cases/")
     staff.locator(f"[data-testid=queue] a:text-is('{ticket}')").click()
     staff.wait_for_url(f"{base}/cases/{case_id}/")

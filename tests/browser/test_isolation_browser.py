@@ -9,15 +9,10 @@ import re
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/registry/")
 
 
 def test_a_traveller_reserves_and_the_village_checks_them_in(served, page, browser):
@@ -51,7 +46,7 @@ def test_a_traveller_reserves_and_the_village_checks_them_in(served, page, brows
 
     staff = browser.new_context(locale="id-ID", viewport={"width": 412, "height": 915}).new_page()
     staff.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) else None)
-    _login(staff, base, "operator.kemiren")
+    log_in(staff, base, "operator.kemiren")
     staff.goto(f"{base}/isolasi/staf/?area=35.10.15.2004")
     staff.locator("[data-testid=rows] a", has_text=first).first.click()
     staff.wait_for_url(re.compile(rf"{base}/isolasi/staf/rumah/\d+/"))

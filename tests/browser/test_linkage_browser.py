@@ -7,15 +7,10 @@ import datetime as dt
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/registry/")
 
 
 def test_analyst_uploads_a_list_and_operator_reviews_a_pair(served, page, tmp_path):
@@ -39,7 +34,7 @@ def test_analyst_uploads_a_list_and_operator_reviews_a_pair(served, page, tmp_pa
     path = tmp_path / "daftar_pkh_kemiren.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    _login(page, base, "analis.dinsos")
+    log_in(page, base, "analis.dinsos")
     page.goto(f"{base}/linkage/")
     page.select_option("[data-testid=programme]", "PKH")
     page.set_input_files("[data-testid=file]", str(path))
@@ -59,7 +54,7 @@ def test_analyst_uploads_a_list_and_operator_reviews_a_pair(served, page, tmp_pa
 
     if doubtful[1] == "review":
         page.context.clear_cookies()
-        _login(page, base, "operator.kemiren")
+        log_in(page, base, "operator.kemiren")
         page.goto(f"{base}/linkage/review/")
         page.locator(f"[data-testid=review-items] a:has-text('{shorter}')").first.click()
         assert page.locator("[data-side='1'] [data-field=name]").inner_text() == shorter

@@ -9,15 +9,10 @@ import re
 import pytest
 from PIL import Image
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str, password: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}{next_url}")
 
 
 def test_visitor_finds_a_product_signs_up_and_orders(served, page):
@@ -83,7 +78,7 @@ def test_a_resident_opens_a_shop_the_office_verifies_it_and_a_product_appears(se
     assert seller.locator("[data-testid=seller-status]").inner_text() == "Menunggu verifikasi"
 
     office = browser.new_context(locale="id-ID").new_page()
-    _login(office, base, "dinkop.umkm", "demo-dinkop.umkm", "/mall/kantor/")
+    log_in(office, base, "dinkop.umkm", next_url="/mall/kantor/")
     office.click("[data-testid=pending-link]")
     office.locator("[data-testid=sellers] a", has_text="Batik Harto Jaya").click()
     assert nik not in office.content() and nik[-4:] in office.content()

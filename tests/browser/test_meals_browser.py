@@ -9,16 +9,11 @@ import zoneinfo
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
-
-def _login(page, base: str, username: str, next_url: str) -> None:
-    page.goto(f"{base}/accounts/login/?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}{next_url}*")
 
 
 def test_office_plans_rounds_and_the_rider_marks_a_delivery(served, page, browser):
@@ -27,7 +22,7 @@ def test_office_plans_rounds_and_the_rider_marks_a_delivery(served, page, browse
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
 
-    _login(page, base, "admin.kabupaten", "/meals/rounds/")
+    log_in(page, base, "admin.kabupaten", next_url="/meals/rounds/", landing=f"{base}/meals/rounds/*")
     page.click("[data-testid=plan-rounds]")
     page.wait_for_selector("[data-testid=rounds] tbody tr")
     provider_id, stops = db.execute(
@@ -43,7 +38,7 @@ def test_office_plans_rounds_and_the_rider_marks_a_delivery(served, page, browse
     rider = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 740})
     phone = rider.new_page()
     phone.on("request", lambda r: external.append(r.url) if not r.url.startswith(base) and not r.url.startswith("data:") else None)
-    _login(phone, base, "warung.demo", "/meals/provider/")
+    log_in(phone, base, "warung.demo", next_url="/meals/provider/", landing=f"{base}/meals/provider/*")
     cards = phone.locator("[data-testid=stop]")
     assert cards.count() == stops
     assert phone.locator("#meals-round-map.leaflet-container").count() == 1

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/registry/")
 
 
 def test_analyst_checks_a_rule_runs_targeting_and_reads_the_map(served, page):
     base, db = served["base"], served["db"]
-    _login(page, base, "analis.dinsos")
+    log_in(page, base, "analis.dinsos")
 
     page.goto(f"{base}/programmes/RTLH/rule/")
     page.fill("#rule_text", "desil <= 4 and umur > 5")

@@ -14,6 +14,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -24,13 +26,6 @@ def _next_weekday_open() -> dt.date:
         day += dt.timedelta(days=1)
     return day
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/registry/")
 
 
 def _logout(page) -> None:
@@ -79,7 +74,7 @@ def test_letter_from_request_to_verification(served, page, tmp_path):
     request_code = page.locator("[data-testid=request-code]").inner_text()
     assert re.fullmatch(r"SRT-[A-Z0-9]{6}", request_code)
 
-    _login(page, base, "operator.kemiren")
+    log_in(page, base, "operator.kemiren")
     page.goto(f"{base}/layanan/staf/surat/?state=submitted")
     page.click(f"text={request_code}")
     page.fill("#note", "Data cocok dengan registri")
@@ -88,7 +83,7 @@ def test_letter_from_request_to_verification(served, page, tmp_path):
     assert page.locator("[data-testid=approve]").count() == 0  # the operator cannot approve
     _logout(page)
 
-    _login(page, base, "kades.kemiren")
+    log_in(page, base, "kades.kemiren")
     page.goto(f"{base}/layanan/staf/surat/{request_code}/")
     page.click("[data-testid=approve]")
     number = page.locator("[data-testid=letter-number]").inner_text()

@@ -7,15 +7,10 @@ import re
 
 import pytest
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"demo-{username}")
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/registry/")
 
 
 def _kemiren_resident(db):
@@ -28,7 +23,7 @@ def _kemiren_resident(db):
 def test_operator_finds_a_resident_and_opens_the_household(served, page, tmp_path):
     base, db = served["base"], served["db"]
     person_id, nik, name = _kemiren_resident(db)
-    _login(page, base, "operator.kemiren")
+    log_in(page, base, "operator.kemiren")
     assert page.locator("h1").inner_text() == "Cari penduduk"
     page.fill("#nik", nik)
     page.click("form.search button[type=submit]")
@@ -56,7 +51,7 @@ def test_operator_finds_a_resident_and_opens_the_household(served, page, tmp_pat
 def test_operator_searches_by_name_within_the_village(served, page):
     base, db = served["base"], served["db"]
     _, _, name = _kemiren_resident(db)
-    _login(page, base, "operator.kemiren")
+    log_in(page, base, "operator.kemiren")
     page.fill("#q", name.split()[-1].rstrip("."))
     page.click("form.search button[type=submit]")
     villages = page.locator("[data-testid=results] tbody tr td:nth-child(4)").all_inner_texts()
@@ -68,7 +63,7 @@ def test_operator_cannot_open_a_resident_of_another_village(served, page):
     other_id, other_nik, other_name = db.execute(
         "SELECT p.id, p.nik, p.name FROM registry_person p JOIN core_area a ON a.id = p.village_id "
         "WHERE a.code <> '35.10.15.2004' ORDER BY p.id LIMIT 1").fetchone()
-    _login(page, base, "operator.kemiren")
+    log_in(page, base, "operator.kemiren")
     response = page.goto(f"{base}/registry/people/{other_id}/")
     assert response.status == 404
     assert page.locator("[data-testid=error]").inner_text() == "Data tidak ditemukan di wilayah Anda."
@@ -82,7 +77,7 @@ def test_operator_cannot_open_a_resident_of_another_village(served, page):
 
 def test_english_switch(served, page):
     base = served["base"]
-    _login(page, base, "operator.kemiren")
+    log_in(page, base, "operator.kemiren")
     page.click("[data-testid=lang-switch]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Find residents"

@@ -67,7 +67,7 @@ def _log_row(*, kind: str, outcome: str, client: str, nik: str = "", via: str) -
         cursor.execute(*_log_statement(kind=kind, outcome=outcome, client=client, nik=nik, via=via))
 
 
-def _log(*, kind: str, outcome: str, client: str, nik: str = "", via: str, count: list[tuple[guard.Limit, str]] = ()) -> None:
+def _log(*, kind: str, outcome: str, client: str, nik: str = "", via: str, count: tuple[tuple[guard.Limit, str], ...] | list[tuple[guard.Limit, str]] = ()) -> None:
     """A public lookup's own writes: its log row and, when `count` is given, its counters, together.
     On PostgreSQL they are one statement (one round trip; its own transaction when no transaction is open),
     committed without waiting for the WAL flush: set_config(..., true) turns synchronous_commit off for that
