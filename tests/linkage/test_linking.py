@@ -218,3 +218,56 @@ def test_registry_frame_is_prepare_of_the_registry(db):
     assert len(fast) == len(slow) > 1000
     assert list(fast.columns) == list(slow.columns)
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+
+
+def test_registry_features_are_kept_and_follow_registry_changes(db, monkeypatch):
+    """The second run reads the stored features (and they still equal prepare()); a changed resident,
+    a changed household address and changed code are seen by the next run; the dead leave the table."""
+    import pandas as pd
+
+    from smartkampung.linkage import linking, matching
+    from smartkampung.linkage.models import RegistryFeatures
+    from smartkampung.registry.models import Household, Person
+
+    def frames():
+        fast = linking.registry_frame().sort_values("unique_id", ignore_index=True)
+        slow = matching.prepare(linking.registry_records()).sort_values("unique_id", ignore_index=True)
+        pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+        return fast.set_index("unique_id")
+
+    first = frames()
+    living = Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).count()
+    assert RegistryFeatures.objects.count() == living
+    version = linking.features_version()
+    assert set(RegistryFeatures.objects.values_list("version", flat=True)) == {version}
+
+    # A second run prepares nothing: every stored row is read as it is.
+    calls = []
+    real = linking.model_frame
+    monkeypatch.setattr(linking, "model_frame", lambda *a, **k: calls.append(len(a[0])) or real(*a, **k))
+    pd.testing.assert_frame_equal(frames(), first)
+    assert calls == []
+
+    person = Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True, memberships__end_date__isnull=True).first()
+    Person.objects.filter(pk=person.pk).update(name="Moch. Djoko Soesilo")
+    household = person.memberships.get(end_date__isnull=True).household
+    Household.objects.filter(pk=household.pk).update(street="Jl. Baru Sekali 9")
+    members = Person.objects.filter(memberships__household=household, memberships__end_date__isnull=True, date_of_death__isnull=True,
+                                    merged_into__isnull=True).count()
+    dead = Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).exclude(memberships__household=household).first()
+    Person.objects.filter(pk=dead.pk).update(date_of_death=dt.date(2026, 11, 30))
+    after = frames()
+    assert calls == [members]  # only the household's residents were prepared again
+    assert after.loc[f"p{person.pk}", "match_name"] == "MUHAMMAD JOKO SUSILO"
+    assert after.loc[f"p{person.pk}", "address"].startswith("BARU SEKALI 9")
+    assert f"p{dead.pk}" not in after.index
+    assert not RegistryFeatures.objects.filter(person=dead).exists()
+    stored = RegistryFeatures.objects.get(person=person)
+    assert (stored.name, stored.match_key) == ("Moch. Djoko Soesilo", "MUHAMMAD JOKO SUSILO")
+
+    # Other code (a canonicaliser or matching.COLUMNS change): every row is prepared again.
+    calls.clear()
+    monkeypatch.setattr(linking, "features_version", lambda: "other-code")
+    frames()
+    assert sum(calls) == living - 1
+    assert set(RegistryFeatures.objects.values_list("version", flat=True)) == {"other-code"}

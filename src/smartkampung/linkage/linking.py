@@ -137,21 +137,141 @@ def model_frame(ids: list[str], names: list, births: list, sexes: list, niks: li
     return out
 
 
+# --- the registry side, kept between runs --------------------------------------------------------------
+# Deriving the model columns of 1.78M residents (names canonicalised, addresses, the NIK's own date check)
+# costs a minute on every run, yet a registry changes little between two runs. RegistryFeatures keeps each
+# resident's prepared columns with the record they were derived from (`source`, built in SQL from the same
+# columns as _REGISTRY_SQL) and the code that derived them (`version`). A run reads the registry joined
+# with the stored rows: a resident whose record or code changed gets no stored row from the join and is
+# prepared again, then stored. Nothing outside this function needs to tell the cache about a change.
+
+_SEP = "\x1f"
+_SOURCE_SQL = " || '{sep}' || ".join(
+    f"COALESCE(CAST({c} AS TEXT), '')" for c in ("p.name", "p.birth_date", "p.sex", "p.nik", "h.kk_number", "a.code", "h.street", "h.dusun", "h.rt", "h.rw")
+).format(sep=_SEP)
+_FEATURES_SQL = (
+    "SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, f.features, "
+    f"CASE WHEN f.person_id IS NULL THEN {_SOURCE_SQL} END "
+    "FROM {person} p JOIN {area} a ON a.id = p.village_id "
+    "LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL "
+    "LEFT JOIN {household} h ON h.id = m.household_id "
+    f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} "
+    "WHERE p.date_of_death IS NULL AND p.merged_into_id IS NULL"
+)
+_FEATURE_COLUMNS = matching.COLUMNS[1:]  # unique_id is the person's id
+
+
+def features_version() -> str:
+    """Which code derived the stored features: the model's columns and the source of every module that
+    computes them (matching.prepare, the name canonicaliser, this module's model_frame). Any edit to
+    one of them makes every stored row stale, so a changed canonicaliser is never mixed with old values."""
+    import hashlib
+    from pathlib import Path
+
+    from smartkampung.registry import names
+
+    digest = hashlib.sha256(repr(matching.COLUMNS).encode())
+    for module in (matching, names, __import__(__name__, fromlist=["_"])):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _plain(value):
+    """JSON for the values pandas hands back (numpy scalars, missing markers)."""
+    if value is pd.NA or value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot store {type(value).__name__} in registry features")
+
+
+def _encode(frame: pd.DataFrame) -> list[str]:
+    """Each prepared row as a JSON array of its values (matching.COLUMNS order, unique_id left out)."""
+    import json
+
+    columns = [[None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in frame[c].tolist()] for c in _FEATURE_COLUMNS]
+    dumps = json.JSONEncoder(default=_plain, separators=(",", ":")).encode
+    return [dumps(list(values)) for values in zip(*columns, strict=True)]
+
+
+def _decode(ids: list[str], texts: list[str]) -> pd.DataFrame:
+    import json
+
+    rows = json.loads("[" + ",".join(texts) + "]")
+    frame = pd.DataFrame.from_records(rows, columns=list(_FEATURE_COLUMNS))
+    del rows
+    frame.insert(0, "unique_id", ids)
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    return frame
+
+
+def _store_features(items: list[tuple]) -> None:
+    """Upsert (person id, version, source, name, match key, features) rows, a chunk per transaction."""
+    from .models import RegistryFeatures
+
+    q = connection.ops.quote_name
+    table = q(RegistryFeatures._meta.db_table)
+    columns = ("person_id", "version", "source", "name", "match_key", "features")
+    sql = (f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+           f"ON CONFLICT ({q('person_id')}) DO UPDATE SET " + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns[1:]))
+    for start in range(0, len(items), UPDATE_CHUNK):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, items[start : start + UPDATE_CHUNK])
+
+
 def registry_frame() -> pd.DataFrame:
-    """The registry side of the model (see registry_records), read with one cursor, chunk by chunk."""
-    parts = []
+    """The registry side of the model (equal to matching.prepare(registry_records())), read with one
+    cursor: stored features where the resident's record and the code are unchanged, prepared again (and
+    stored) where not."""
+    from .models import RegistryFeatures
+
+    version = features_version()
+    q = connection.ops.quote_name
+    tables = {k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area),
+                                                   ("features", RegistryFeatures))}
+    ids: list[str] = []
+    texts: list[str | None] = []
+    stale: list[tuple] = []  # (position, row) of residents whose stored features are missing or out of date
+    to_store: list[tuple] = []
+    keys: dict[str, str] = {}  # registry name -> match key, for this call only
+
+    def prepare_stale() -> None:
+        if not stale:
+            return
+        positions = [i for i, _r in stale]
+        pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, _f, source = (list(c) for c in zip(*(r for _i, r in stale), strict=True))
+        frame = model_frame([f"p{i}" for i in pk], name, born, sex, nik, kk, code, [c[:8] for c in code],
+                            [_registry_address(s, d) for s, d in zip(street, dusun, strict=True)], rt, rw)
+        for position, person, person_name, src, text in zip(positions, pk, name, source, _encode(frame), strict=True):
+            texts[position] = text
+            key = keys.get(person_name)
+            if key is None:
+                key = keys[person_name] = match_key(person_name or "")[:200]
+            to_store.append((person, version, src, person_name or "", key, text))
+        stale.clear()
+
     with connection.cursor() as cursor:
-        cursor.execute(_registry_sql())
-        while rows := cursor.fetchmany(FRAME_CHUNK):
-            pk, name, born, sex, nik, kk, code, street, dusun, rt, rw = (list(c) for c in zip(*rows, strict=True))
-            del rows
-            parts.append(model_frame(
-                [f"p{i}" for i in pk], name, born, sex, nik, kk, code, [c[:8] for c in code],
-                [_registry_address(s, d) for s, d in zip(street, dusun, strict=True)], rt, rw,
-            ))
-    if not parts:
+        cursor.execute(_FEATURES_SQL.format(**tables), [version])
+        while rows := cursor.fetchmany(50_000):
+            for row in rows:
+                ids.append(f"p{row[0]}")
+                texts.append(row[11])
+                if row[11] is None:
+                    stale.append((len(texts) - 1, row))
+            if len(stale) >= FRAME_CHUNK:
+                prepare_stale()
+    prepare_stale()
+    if to_store:
+        _store_features(to_store)
+    to_store.clear()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {tables['features']}")
+        if cursor.fetchone()[0] > len(ids):  # residents who died, were merged or left since: their rows go
+            cursor.execute(f"DELETE FROM {tables['features']} WHERE NOT EXISTS (SELECT 1 FROM {tables['person']} p WHERE p.id = {tables['features']}.person_id "
+                           "AND p.date_of_death IS NULL AND p.merged_into_id IS NULL)")
+    if not ids:
         return matching.prepare([])
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return _decode(ids, texts)
 
 
 def _keys_agree(ka: str, kb: str) -> bool:
@@ -179,11 +299,33 @@ EXACT_EVIDENCE = {"method": "exact", "fields": [
 ]}
 
 
+def _exact_in_sql(batch: ImportBatch) -> int:
+    """Link, in one UPDATE, the rows whose valid NIK and birth date name a living, unmerged resident whose
+    stored match key (RegistryFeatures, derived from this very name by this very code) equals the row's:
+    most of a clean list. Returns how many rows it linked; _exact() then looks at the rest."""
+    from .models import RegistryFeatures
+
+    q = connection.ops.quote_name
+    table = q(StagedRow._meta.db_table)
+    sql = (f"UPDATE {table} SET person_id = x.pid, link_status = %s, match_probability = %s, evidence = %s, village_id = x.vid "
+           f"FROM (SELECT s.id AS sid, p.id AS pid, p.village_id AS vid FROM {table} s "
+           f"JOIN {q(Person._meta.db_table)} p ON p.nik = s.nik AND p.birth_date = s.birth_date "
+           f"JOIN {q(RegistryFeatures._meta.db_table)} f ON f.person_id = p.id AND f.version = %s AND f.name = p.name "
+           f"WHERE s.batch_id = %s AND s.link_status = %s AND s.nik_valid = %s AND p.merged_into_id IS NULL AND s.match_name <> '' "
+           f"AND f.match_key = s.match_name) x WHERE {table}.id = x.sid")
+    evidence = StagedRow._meta.get_field("evidence").get_db_prep_save(EXACT_EVIDENCE, connection)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [LinkStatus.EXACT, 1.0, evidence, features_version(), batch.pk, LinkStatus.PENDING, True])
+        return cursor.rowcount
+
+
 def _exact(batch: ImportBatch) -> dict[int, tuple[int, dict]]:
     """Rows linked by a valid NIK that agrees with name and birth date: row id -> (person id, evidence).
 
     The NIK and birth date are joined in the database (one statement); only the name check, which needs
-    the canonicaliser, runs here, once per distinct registry name."""
+    the canonicaliser, runs here, once per distinct registry name. (Rows whose names are equal once
+    canonicalised were linked by _exact_in_sql already: what is left is spelling variants, merged and
+    deceased residents.)"""
     q = connection.ops.quote_name
     sql = (f"SELECT s.id, s.match_name, p.id, p.name, p.merged_into_id FROM {q(StagedRow._meta.db_table)} s "
            f"JOIN {q(Person._meta.db_table)} p ON p.nik = s.nik AND p.birth_date = s.birth_date "
@@ -238,7 +380,14 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
         if progress:
             progress(f"{step} ({time.monotonic() - started:.0f} s)")
 
+    # The registry side first: reading it brings the stored features up to date, which the exact pass uses.
+    pending = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).exists()
+    registry = None
+    if pending:
+        say(f"batch {batch.pk}: registry side")
+        registry = registry_frame()
     say(f"batch {batch.pk}: exact NIK")
+    _exact_in_sql(batch)
     exact = _exact(batch)
     _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
     del exact
@@ -247,9 +396,11 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     review: list[ReviewItem] = []
     if len(rows):
         say(f"batch {batch.pk}: scoring {len(rows):,} rows against the registry")
-        registry = registry_frame()
+        if registry is None:
+            registry = registry_frame()
         predictions, model = _predict([rows, registry], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
-        del rows, registry
+        del rows
+        registry = None  # Splink holds its own copy now
         try:
             decided, review = _choose(batch=batch, run=run, predictions=predictions, model=model, accept_at=accept_at)
         finally:

@@ -166,3 +166,24 @@ class ReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pair_key}"
+
+
+class RegistryFeatures(models.Model):
+    """The registry side of the model for one resident, kept between link runs (a derived copy, never a source).
+
+    `features` is matching.prepare() of the resident's current record (its values in matching.COLUMNS
+    order after unique_id, as a JSON array); `source` is the record it was derived from and `version` the
+    code that derived it. A row whose source or version differs from the registry's current record and code
+    is recomputed by the next run before it is used, so a registry change is always seen (see
+    linking.registry_frame). `name` and `match_key` let the exact-NIK pass check names in SQL.
+    """
+
+    person = models.OneToOneField(Person, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=16)
+    source = models.TextField()
+    name = models.CharField(max_length=200)
+    match_key = models.CharField(max_length=200)
+    features = models.TextField()
+
+    def __str__(self) -> str:
+        return f"features of person {self.person_id}"
