@@ -133,3 +133,33 @@ def test_only_analysts_import(users, agency_list, who):
 def test_header_aliases_english():
     mapping = reading.column_map(["ID", "Full Name", "Date of Birth", "Gender", "NIK", "Village", "District"])
     assert mapping == {"name": 1, "birth_date": 2, "sex": 3, "nik": 4, "village": 5, "kecamatan": 6}
+
+
+def test_worker_processes_stage_the_same_rows_and_a_crash_in_one_resumes(users, agency_list, monkeypatch):
+    """Cleaning in two worker processes gives exactly the rows one process gives, in file order; a worker
+    that fails mid-way leaves whole chunks only, and the import resumes from there."""
+    path, truth = agency_list(rows=60, seed=13)
+    a = actor(users["analyst"])
+    fields = ("row_number", "raw", "nik", "nik_valid", "kk_number", "name", "match_name", "birth_date", "birth_place", "sex", "address",
+              "rt", "rw", "village_id", "outcome", "reasons", "link_status", "evidence")
+    alone = services.batch_stage(actor=a, batch=services.batch_open(actor=a, path=path, programme_code="PKH").batch, chunk_rows=7, workers=1)
+    expected = list(StagedRow.objects.filter(batch=alone).order_by("row_number").values_list(*fields))
+
+    opened = services.batch_open(actor=a, path=path, programme_code="BPNT")
+    real = services._stage_row
+
+    def crash_at_row_30(batch, number, *args, **kwargs):
+        if number == 30:
+            raise RuntimeError("worker lost")
+        return real(batch, number, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_stage_row", crash_at_row_30)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        services.batch_stage(actor=a, batch=opened.batch, chunk_rows=7, workers=2)
+    batch = ImportBatch.objects.get(pk=opened.batch.pk)
+    assert (batch.status, batch.rows_committed, StagedRow.objects.filter(batch=batch).count()) == (BatchStatus.FAILED, 28, 28)
+    monkeypatch.setattr(services, "_stage_row", real)
+    batch = services.batch_stage(actor=a, batch=batch, chunk_rows=7, workers=2)
+    assert (batch.status, batch.rows_committed) == (BatchStatus.STAGED, len(truth))
+    assert (batch.rows_valid, batch.rows_flagged, batch.rows_invalid) == (alone.rows_valid, alone.rows_flagged, alone.rows_invalid)
+    assert list(StagedRow.objects.filter(batch=batch).order_by("row_number").values_list(*fields)) == expected

@@ -9,8 +9,6 @@ registry does not know (person empty: targeting reports it as an unknown NIK ins
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -41,14 +39,10 @@ def _q(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _json(value):
-    return value if isinstance(value, dict) else json.loads(value or "{}")
-
-
 def _rows(batch: ImportBatch, row_ids: list[int] | None) -> list[tuple]:
-    """(row id, person id, listed NIK, listed name, link status, evidence, person's NIK, name, village,
-    death date, current household) of the rows not enrolled yet: one joined read (per chunk of ids)."""
-    sql = (f"SELECT s.id, s.person_id, s.nik, s.name, s.link_status, s.evidence, p.nik, p.name, p.village_id, p.date_of_death, m.household_id "
+    """(row id, person id, listed NIK, listed name, link status, person's NIK, name, village, death date,
+    current household) of the rows not enrolled yet: one joined read (per chunk of ids)."""
+    sql = (f"SELECT s.id, s.person_id, s.nik, s.name, s.link_status, p.nik, p.name, p.village_id, p.date_of_death, m.household_id "
            f"FROM {_q(StagedRow)} s LEFT JOIN {_q(Person)} p ON p.id = s.person_id "
            f"LEFT JOIN {_q(Membership)} m ON m.person_id = s.person_id AND m.end_date IS NULL "
            f"WHERE s.batch_id = %s AND s.enrolment_id IS NULL AND s.outcome <> %s")
@@ -92,8 +86,8 @@ def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = 
     taken = _taken(programme, on)
 
     made: list[tuple[int, tuple]] = []  # (row id, enrolment values)
-    notes: list[tuple[int, dict]] = []  # (row id, evidence with the reason it was not enrolled)
-    for row_id, person_id, listed_nik, listed_name, status, evidence, nik, name, village_id, died, household_id in rows:
+    notes: list[tuple[str, int]] = []  # (the reason a row was not enrolled, row id)
+    for row_id, person_id, listed_nik, listed_name, status, nik, name, village_id, died, household_id in rows:
         note = None
         if person_id:
             key = ("h", household_id) if by_household else ("p", person_id)
@@ -116,14 +110,13 @@ def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = 
                 taken.add(("n", listed_nik))
                 made.append((row_id, (None, None, listed_nik, listed_name[:120], None)))
         if note:
-            notes.append((row_id, {**_json(evidence), "enrolment": note}))
+            notes.append((note, row_id))
 
     ops = connection.ops
     start = ops.adapt_datefield_value(on)
     now = ops.adapt_datetimefield_value(timezone.now())
     as_json = EnrolmentEvent._meta.get_field("details").get_db_prep_save
     details = as_json({"source": Source.AGENCY_LIST, "ref": ref}, connection)
-    evidence_json = StagedRow._meta.get_field("evidence").get_db_prep_save
     user_id = getattr(actor.user_or_none, "pk", None)
     with connection.cursor() as cursor:
         enrolment_ids: list[int] = []
@@ -140,12 +133,18 @@ def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = 
             enrolment_ids = [r[0] for r in cursor.fetchall()]
             if len(enrolment_ids) != len(made):
                 raise RuntimeError(f"enrolments of import {batch.pk}: wrote {len(made)}, found {len(enrolment_ids)}")
-            cursor.executemany(f"INSERT INTO {_q(EnrolmentEvent)} (enrolment_id, kind, at, actor_id, details) VALUES (%s, %s, %s, %s, %s)",
-                               [(e, "created", now, user_id, details) for e in enrolment_ids])
+            cursor.execute(f"INSERT INTO {_q(EnrolmentEvent)} (enrolment_id, kind, at, actor_id, details) SELECT id, %s, %s, %s, %s "
+                           f"FROM {_q(Enrolment)} WHERE programme_id = %s AND source_ref = %s AND id > %s",
+                           ["created", now, user_id, details, programme.pk, ref, before])
             cursor.executemany(f"UPDATE {_q(StagedRow)} SET enrolment_id = %s WHERE id = %s",
                                [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)])
         if notes:
-            cursor.executemany(f"UPDATE {_q(StagedRow)} SET evidence = %s WHERE id = %s", [(evidence_json(ev, connection), row_id) for row_id, ev in notes])
+            # The reason joins the row's evidence in the database: no read and rewrite of each row's JSON here.
+            if connection.vendor == "postgresql":
+                add_note = "evidence || jsonb_build_object('enrolment', %s::text)"
+            else:
+                add_note = "json_set(evidence, '$.enrolment', %s)"
+            cursor.executemany(f"UPDATE {_q(StagedRow)} SET evidence = {add_note} WHERE id = %s", notes)
     if enrolment_ids:
         audit_record(actor=actor, action="enrolment.create_from_list", obj=batch,
                      changes={"programme": programme.code, "enrolments": len(enrolment_ids), "source": Source.AGENCY_LIST, "ref": ref})

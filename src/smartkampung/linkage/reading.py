@@ -76,15 +76,16 @@ def _csv_dialect(path: Path):
     return delimiter
 
 
-def open_rows(path: Path, fmt: str) -> tuple[list[str], int, Iterator[list]]:
+def open_rows(path: Path, fmt: str, *, count: bool = True) -> tuple[list[str], int | None, Iterator[list]]:
     """The header, the number of data rows and an iterator over the data rows (blank rows included,
-    so row numbers stay the file's own)."""
+    so row numbers stay the file's own). `count=False` skips the extra pass a CSV needs to count its
+    rows (the number is then None)."""
     if fmt == "csv":
         delimiter = _csv_dialect(path)
         with _csv_text(path) as fh:
             reader = csv.reader(fh, delimiter=delimiter)
             header = next(reader, None)
-            total = sum(1 for _ in reader)
+            total = sum(1 for _ in reader) if count else None
         if header is None:
             raise DomainError("invalid", "The file is empty: no header row.", field="file")
 
