@@ -149,15 +149,18 @@ _SEP = "\x1f"
 _SOURCE_SQL = " || '{sep}' || ".join(
     f"COALESCE(CAST({c} AS TEXT), '')" for c in ("p.name", "p.birth_date", "p.sex", "p.nik", "h.kk_number", "a.code", "h.street", "h.dusun", "h.rt", "h.rw")
 ).format(sep=_SEP)
-_FEATURES_SQL = (
-    "SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, f.features, "
-    f"CASE WHEN f.person_id IS NULL THEN {_SOURCE_SQL} END "
+_REGISTRY_FROM = (
     "FROM {person} p JOIN {area} a ON a.id = p.village_id "
     "LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL "
     "LEFT JOIN {household} h ON h.id = m.household_id "
-    f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} "
-    "WHERE p.date_of_death IS NULL AND p.merged_into_id IS NULL"
 )
+_LIVING = "p.date_of_death IS NULL AND p.merged_into_id IS NULL"
+# Pass 1: every resident with its stored features when they are current (else NULL).
+_STORED_SQL = (f"SELECT p.id, f.features {_REGISTRY_FROM}"
+               f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} WHERE {_LIVING}")
+# Pass 2: the records of the residents pass 1 found stale, with their source.
+_STALE_SQL = (f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, {_SOURCE_SQL} "
+              f"{_REGISTRY_FROM}WHERE {_LIVING} AND p.id IN ({{ids}})")
 _FEATURE_COLUMNS = matching.COLUMNS[1:]  # unique_id is the person's id
 
 
@@ -194,14 +197,14 @@ def _encode(frame: pd.DataFrame) -> list[str]:
     return [dumps(list(values)) for values in zip(*columns, strict=True)]
 
 
-def _decode(ids: list[str], texts: list[str]) -> pd.DataFrame:
+def _decode(ids: list[int], texts: list[str]) -> pd.DataFrame:
     import json
 
     rows = json.loads("[" + ",".join(texts) + "]")
     frame = pd.DataFrame.from_records(rows, columns=list(_FEATURE_COLUMNS))
     del rows
-    frame.insert(0, "unique_id", ids)
-    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    frame.insert(0, "unique_id", [f"p{i}" for i in ids])
+    frame.insert(0, "_order", ids)
     return frame
 
 
@@ -220,58 +223,70 @@ def _store_features(items: list[tuple]) -> None:
 
 
 def registry_frame() -> pd.DataFrame:
-    """The registry side of the model (equal to matching.prepare(registry_records())), read with one
-    cursor: stored features where the resident's record and the code are unchanged, prepared again (and
-    stored) where not."""
+    """The registry side of the model (equal to matching.prepare(registry_records())), in person id order:
+    stored features where the resident's record and the code are unchanged, prepared again (and stored)
+    where not. Read and decoded chunk by chunk, so memory holds the frame and one chunk."""
     from .models import RegistryFeatures
 
     version = features_version()
     q = connection.ops.quote_name
     tables = {k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area),
                                                    ("features", RegistryFeatures))}
-    ids: list[str] = []
-    texts: list[str | None] = []
-    stale: list[tuple] = []  # (position, row) of residents whose stored features are missing or out of date
-    to_store: list[tuple] = []
+    parts: list[pd.DataFrame] = []
+    stale: list[int] = []
+    ids: list[int] = []
+    texts: list[str] = []
+    residents = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_SQL.format(**tables), [version])
+        while rows := cursor.fetchmany(50_000):
+            residents += len(rows)
+            for pk, text in rows:
+                if text is None:
+                    stale.append(pk)
+                else:
+                    ids.append(pk)
+                    texts.append(text)
+            if len(ids) >= FRAME_CHUNK:
+                parts.append(_decode(ids, texts))
+                ids, texts = [], []
+    if ids:
+        parts.append(_decode(ids, texts))
+    del ids, texts
     keys: dict[str, str] = {}  # registry name -> match key, for this call only
-
-    def prepare_stale() -> None:
-        if not stale:
-            return
-        positions = [i for i, _r in stale]
-        pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, _f, source = (list(c) for c in zip(*(r for _i, r in stale), strict=True))
+    stale.sort()
+    for start in range(0, len(stale), FRAME_CHUNK):
+        records = []
+        with connection.cursor() as cursor:
+            for at in range(start, min(start + FRAME_CHUNK, len(stale)), 900):
+                chunk = stale[at : min(at + 900, start + FRAME_CHUNK)]
+                cursor.execute(_STALE_SQL.format(**tables, ids=", ".join(["%s"] * len(chunk))), chunk)
+                records.extend(cursor.fetchall())
+        if not records:
+            continue
+        pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, source = (list(c) for c in zip(*records, strict=True))
+        del records
         frame = model_frame([f"p{i}" for i in pk], name, born, sex, nik, kk, code, [c[:8] for c in code],
                             [_registry_address(s, d) for s, d in zip(street, dusun, strict=True)], rt, rw)
-        for position, person, person_name, src, text in zip(positions, pk, name, source, _encode(frame), strict=True):
-            texts[position] = text
-            key = keys.get(person_name)
-            if key is None:
-                key = keys[person_name] = match_key(person_name or "")[:200]
-            to_store.append((person, version, src, person_name or "", key, text))
-        stale.clear()
-
-    with connection.cursor() as cursor:
-        cursor.execute(_FEATURES_SQL.format(**tables), [version])
-        while rows := cursor.fetchmany(50_000):
-            for row in rows:
-                ids.append(f"p{row[0]}")
-                texts.append(row[11])
-                if row[11] is None:
-                    stale.append((len(texts) - 1, row))
-            if len(stale) >= FRAME_CHUNK:
-                prepare_stale()
-    prepare_stale()
-    if to_store:
-        _store_features(to_store)
-    to_store.clear()
+        encoded = _encode(frame)
+        del frame
+        for person_name in name:
+            if person_name not in keys:
+                keys[person_name] = match_key(person_name or "")[:200]
+        _store_features([(i, version, src, n or "", keys[n], text) for i, src, n, text in zip(pk, source, name, encoded, strict=True)])
+        parts.append(_decode(pk, encoded))  # through JSON as well: the same values and types as a stored row
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {tables['features']}")
-        if cursor.fetchone()[0] > len(ids):  # residents who died, were merged or left since: their rows go
+        if cursor.fetchone()[0] > residents:  # residents who died, were merged or left since: their rows go
             cursor.execute(f"DELETE FROM {tables['features']} WHERE NOT EXISTS (SELECT 1 FROM {tables['person']} p WHERE p.id = {tables['features']}.person_id "
                            "AND p.date_of_death IS NULL AND p.merged_into_id IS NULL)")
-    if not ids:
+    if not parts:
         return matching.prepare([])
-    return _decode(ids, texts)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    del parts
+    frame = frame.sort_values("_order", kind="stable", ignore_index=True).drop(columns="_order")
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    return frame
 
 
 def _keys_agree(ka: str, kb: str) -> bool:

@@ -25,3 +25,12 @@ def import_and_link(batch_id: int, user_id: int | None, ip: str | None = None) -
         run = services.link_run(actor=actor, batch=batch, include_registry=False)
         return {"batch": batch.pk, "run": run.pk, "summary": run.summary}
     return {"batch": batch.pk, "status": batch.status}
+
+
+@task()
+def refresh_registry_features() -> dict:
+    """Bring the stored registry side of the model (RegistryFeatures) up to date, e.g. nightly, so the next
+    link run only re-derives what changed since. Link runs refresh it themselves; this only moves the work."""
+    from . import linking
+
+    return {"residents": len(linking.registry_frame())}
