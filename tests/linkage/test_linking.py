@@ -271,3 +271,36 @@ def test_registry_features_are_kept_and_follow_registry_changes(db, monkeypatch)
     frames()
     assert sum(calls) == living - 1
     assert set(RegistryFeatures.objects.values_list("version", flat=True)) == {"other-code"}
+
+
+def test_exact_pass_in_sql_links_the_rows_whose_canonical_names_agree(users, agency_list):
+    """The one-UPDATE exact pass links exactly the rows whose valid NIK and birth date name a living,
+    unmerged resident with the same canonical name; the Python pass is left the spelling variants."""
+    from smartkampung.linkage import linking
+    from smartkampung.registry.names import match_key
+
+    path, _truth = agency_list(rows=120, seed=4)
+    a = actor(users["analyst"])
+    batch = services.import_file(actor=a, path=path, programme_code="PKH").batch
+    expected = {}
+    for row in StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING, nik_valid=True).exclude(match_name=""):
+        for person in Person.objects.filter(nik=row.nik, birth_date=row.birth_date, merged_into__isnull=True, date_of_death__isnull=True):
+            if match_key(person.name) == row.match_name:
+                expected[row.pk] = (person.pk, person.village_id)
+    linking.registry_frame()
+    assert linking._exact_in_sql(batch) == len(expected) > 50
+    linked = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.EXACT)
+    assert {r.pk: (r.person_id, r.village_id) for r in linked} == expected
+    assert {(r.match_probability, r.evidence["method"]) for r in linked} == {(1.0, "exact")}
+    # The rest (a name spelt otherwise) is still the Python pass's, and nothing is linked twice.
+    rest = linking._exact(batch)
+    assert not set(rest) & set(expected)
+
+
+def test_refresh_task_stores_the_registry_side(db):
+    from smartkampung.linkage import tasks
+    from smartkampung.linkage.models import RegistryFeatures
+
+    result = tasks.refresh_registry_features.call()
+    assert result == {"residents": RegistryFeatures.objects.count()}
+    assert result["residents"] == Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).count()
