@@ -154,7 +154,13 @@ def comparisons(priors: dict | None = None) -> list:
             cll.CustomLevel(
                 "len(list_intersect(name_tokens_l, name_tokens_r)) = least(len(name_tokens_l), len(name_tokens_r))",
                 label_for_charts="semua kata nama pendek ada di nama panjang",
-            ),
+                # "Nur" inside "Nur Khasanah" says little (the short name is everywhere); "Siti Maulida"
+                # inside "Siti Dinda Maulida" says more. The frequency of the commoner of the two names
+                # adjusts the level; the floor keeps a rare name from counting as much as an exact match.
+            ).configure(tf_adjustment_column="match_name", tf_adjustment_weight=1.0, tf_minimum_u_value=1e-5),
+            # A typo anywhere, also in the word the core name leaves out ("Stii Aminah", "Muhaimad Rizky"):
+            # the core name cannot see it, the whole canonical name can.
+            cll.LevenshteinLevel("match_name", 2).configure(label_for_charts="nama beda 1-2 huruf (salah ketik)"),
             cll.JaroWinklerLevel("core_name", 0.88).configure(label_for_charts="nama mirip (Jaro-Winkler ≥ 0.88)"),
             cll.ElseLevel().configure(label_for_charts="nama berbeda"),
         ],
@@ -175,6 +181,13 @@ def comparisons(priors: dict | None = None) -> list:
         comparison_levels=[
             _null("birth_date"),
             cll.ExactMatchLevel("birth_date").configure(label_for_charts="tanggal lahir sama"),
+            # Each record's NIK spells its own (different) birth date: two people, not a typo. A typo in the
+            # date, or a day/month swap, leaves the NIK (copied from the card) telling the true date, so it
+            # disagrees on the record with the slip. m is fixed: no EM pass can see the level (passes that
+            # share a NIK never reach it), and a true duplicate reaches it only if the NIK was re-issued
+            # with the wrong date as well.
+            cll.CustomLevel("nik_ok_l AND nik_ok_r", label_for_charts="tanggal lahir berbeda, NIK masing-masing sesuai tanggalnya").configure(
+                m_probability=0.001, fix_m_probability=True),
             cll.CustomLevel(
                 "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
                 "AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)",
@@ -332,12 +345,45 @@ _EM_PASSES = (
 )
 
 
-def _train(linker: Linker, *, seed: int) -> int:
-    """u by random sampling, m by EM on blocking rules; returns how many EM passes ran."""
+def _nik_equal_u(connection, tables: list[str]) -> float | None:
+    """u of "NIK sama", counted exactly: the share of pairs (both NIKs present) that share a NIK.
+
+    Random sampling cannot measure it: among two million random pairs of a million records hardly any
+    pair shares a 16-digit number, so Splink left the level unobserved and fell back to a default u about
+    a thousand times too high, which made an equal NIK count for almost nothing."""
+    counts = "SELECT nik, count(*) AS n FROM {t} WHERE nik IS NOT NULL GROUP BY nik"
+    if len(tables) == 1:
+        shared, present = connection.execute(
+            f"SELECT sum(n * (n - 1))::DOUBLE, sum(n)::DOUBLE FROM ({counts.format(t=tables[0])})").fetchall()[0]
+        pairs = (present or 0) * ((present or 0) - 1)
+    else:
+        left, right = (counts.format(t=t) for t in tables)
+        shared = connection.execute(f"SELECT sum(l.n * r.n)::DOUBLE FROM ({left}) l JOIN ({right}) r USING (nik)").fetchall()[0][0]
+        pairs = 1.0
+        for t in tables:
+            pairs *= connection.execute(f"SELECT count(nik)::DOUBLE FROM {t}").fetchall()[0][0]
+    if not pairs or pairs <= 0:
+        return None
+    return max(shared or 0.0, 1.0) / pairs  # at least one pair's worth: u = 0 would make the weight infinite
+
+
+def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> None:
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    u = _nik_equal_u(connection, tables)
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "nik":
+            continue
+        for level in comparison.comparison_levels:
+            if level.label_for_charts == "NIK sama" and u is not None:
+                level.u_probability = u
+
+
+def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
+    """u by random sampling (and NIK equality by counting), m by EM on blocking rules; returns how many EM passes ran."""
     from splink.internals.exceptions import EMTrainingException
 
     _estimate_match_rate(linker)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    _estimate_u(linker, seed=seed, connection=connection, tables=tables)
     comparisons_by_name = {c.output_column_name: c for c in linker._settings_obj.comparisons}
     owned: dict[tuple[str, str], float] = {}
     passes = 0
@@ -382,6 +428,7 @@ class Model:
         self.db = DuckDBAPI(connection=self.connection)
         names = ["left", "right"]
         tables = [self.db.register(frame, table_name=f"records_{names[i]}" if len(frames) > 1 else "records") for i, frame in enumerate(frames)]
+        self.table_names = [t.physical_name for t in tables]
         # Default prior before estimation: most rows of a list are in the registry (link), or a tenth of
         # the records have one duplicate (dedupe).
         sizes = [max(1, len(f)) for f in frames]
@@ -396,8 +443,8 @@ class Model:
         if self.priors:
             # m comes from the priors; u and the prior match rate are still measured on this data.
             _estimate_match_rate(self.linker)
-            self.linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=self.seed)
-        elif _train(self.linker, seed=self.seed) == 0:
+            _estimate_u(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names)
+        elif _train(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names) == 0:
             # No pass could run (a small registry with no repeated NIK and too few same-day pairs):
             # the priors stand in for m, u stays what this data measured.
             from .priors import M_PROBABILITIES
