@@ -1,0 +1,92 @@
+"""The matching model's own parts: the counted NIK u, and the levels a pair reaches (what reviewers see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+
+from smartkampung.linkage import matching
+
+
+def _u(tables: dict[str, list]) -> float | None:
+    connection = duckdb.connect(":memory:")
+    try:
+        for name, niks in tables.items():
+            frame = pd.DataFrame({"nik": pd.Series(niks, dtype=object)})
+            connection.register(f"{name}_frame", frame)
+            connection.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+        return matching._nik_equal_u(connection, list(tables))
+    finally:
+        connection.close()
+
+
+def test_nik_equal_u_is_the_share_of_pairs_sharing_a_nik():
+    a, b, c = "3510010101900001", "3510010101900002", "3510010101900003"
+    # one list: 4 NIKs present -> 4 * 3 ordered pairs, of which 2 (a,a) share a NIK; the missing NIK is left out
+    assert _u({"records": [a, a, b, c, None]}) == pytest.approx(2 / 12)
+    # a list against the registry: 2 * 3 pairs, a on the left meets two a's on the right
+    assert _u({"records_left": [a, b], "records_right": [a, a, c]}) == pytest.approx(2 / 6)
+    # nobody shares a NIK: one pair's worth, never zero (a zero u is an infinite weight)
+    assert _u({"records": [a, b, c]}) == pytest.approx(1 / 6)
+    assert _u({"records": [None, None]}) is None
+
+
+def _record(uid, name, born, nik, *, sex="F", village="3510010001", address="Dsn. Krajan", rt="010", rw="003", kk=""):
+    return matching.MatchRecord(unique_id=uid, name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=village,
+                                kecamatan=village[:8], address=address, rt=rt, rw=rw)
+
+
+@pytest.fixture
+def scored():
+    """A small list scored with the priors: every pair a blocking rule compares, with its evidence."""
+    records = [
+        # two women of one name at one address, born five years apart, each NIK spelling her own date
+        _record("a1", "Nur Fadilah", dt.date(1985, 11, 21), "3510056111850001"),
+        _record("a2", "Nur Fadilah", dt.date(1980, 11, 21), "3510056111800001"),
+        # one man, the second time with a typo in "Muhammad" (which the core name leaves out)
+        _record("b1", "Muhammad Zidan Arrasyid", dt.date(2007, 8, 12), "3510141208070001", sex="M", village="3510140001"),
+        _record("b2", "Muiammad Zidan Arrasyid", dt.date(2007, 8, 12), "3510141208070001", sex="M", village="3510140002",
+                address="Dsn. Kidul", rt="8", rw="1"),
+    ]
+    model = matching.Model([matching.prepare(records)], link_type="dedupe_only", priors=True)
+    try:
+        model.train()
+        nik_level = next(level for c in model.linker._settings_obj.comparisons if c.output_column_name == "nik"
+                         for level in c.comparison_levels if level.label_for_charts == "NIK sama")
+        predictions = model.predict(0.0)
+        pairs = {frozenset((r["unique_id_l"], r["unique_id_r"])): (r["match_probability"], model.evidence(r)) for r in predictions.to_dict("records")}
+        yield pairs, nik_level.u_probability
+    finally:
+        model.close()
+
+
+def _levels(evidence: dict) -> dict[str, str]:
+    return {f["field"]: f["level"] for f in evidence["fields"]}
+
+
+def test_nik_equality_is_weighed_with_the_counted_u(scored):
+    _pairs, u = scored
+    # 4 NIKs present, one shared pair (b1, b2): 2 of 12 ordered pairs
+    assert u == pytest.approx(2 / 12)
+
+
+def test_birth_dates_that_each_agree_with_their_own_nik_are_two_people(scored):
+    pairs, _u = scored
+    probability, evidence = pairs[frozenset(("a1", "a2"))]
+    levels = _levels(evidence)
+    assert levels["birth_date"] == "tanggal lahir berbeda, NIK masing-masing sesuai tanggalnya"
+    assert levels["name"] == "nama sama persis"
+    birth_weight = next(f["weight"] for f in evidence["fields"] if f["field"] == "birth_date")
+    assert birth_weight < -5
+    assert probability < matching.REVIEW_AT
+
+
+def test_a_typo_in_the_leading_word_is_a_typo_not_another_name(scored):
+    pairs, _u = scored
+    # (the level, not the probability: on four records the measured u values mean nothing)
+    _probability, evidence = pairs[frozenset(("b1", "b2"))]
+    assert _levels(evidence)["name"] == "nama beda 1-2 huruf (salah ketik)"
+    assert _levels(evidence)["nik"] == "NIK sama"
