@@ -243,8 +243,8 @@ def test_registry_features_are_kept_and_follow_registry_changes(db, monkeypatch)
 
     # A second run prepares nothing: every stored row is read as it is.
     calls = []
-    real = linking.model_frame
-    monkeypatch.setattr(linking, "model_frame", lambda *a, **k: calls.append(len(a[0])) or real(*a, **k))
+    real = linking._store_features  # not code the version covers: spying on it keeps the version
+    monkeypatch.setattr(linking, "_store_features", lambda items: calls.append(len(items)) or real(items))
     pd.testing.assert_frame_equal(frames(), first)
     assert calls == []
 
@@ -257,7 +257,7 @@ def test_registry_features_are_kept_and_follow_registry_changes(db, monkeypatch)
     dead = Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).exclude(memberships__household=household).first()
     Person.objects.filter(pk=dead.pk).update(date_of_death=dt.date(2026, 11, 30))
     after = frames()
-    assert calls == [members]  # only the household's residents were prepared again
+    assert calls == [members]  # only the household's residents were prepared again and stored
     assert after.loc[f"p{person.pk}", "match_name"] == "MUHAMMAD JOKO SUSILO"
     assert after.loc[f"p{person.pk}", "address"].startswith("BARU SEKALI 9")
     assert f"p{dead.pk}" not in after.index
@@ -304,3 +304,20 @@ def test_refresh_task_stores_the_registry_side(db):
     result = tasks.refresh_registry_features.call()
     assert result == {"residents": RegistryFeatures.objects.count()}
     assert result["residents"] == Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).count()
+
+
+def test_features_version_follows_the_code_prepare_uses(monkeypatch):
+    """A change to what prepare() reaches (a constant, a helper) makes the stored features stale; a change
+    to the comparisons or training does not (the lead tunes those without a minute of re-deriving)."""
+    from smartkampung.linkage import linking, matching
+
+    before = linking.features_version()
+    assert linking.features_version() == before
+    monkeypatch.setattr(matching, "comparisons", lambda priors=None: [])
+    monkeypatch.setattr(matching, "ACCEPT_AT", 0.5)
+    assert linking.features_version() == before
+    monkeypatch.setattr(matching, "COMMON_PREFIXES", matching.COMMON_PREFIXES | {"RADEN"})
+    assert linking.features_version() != before
+    monkeypatch.undo()
+    monkeypatch.setattr(matching, "_dob_key", lambda born: None)
+    assert linking.features_version() != before

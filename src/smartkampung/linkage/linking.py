@@ -164,19 +164,48 @@ _STALE_SQL = (f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.
 _FEATURE_COLUMNS = matching.COLUMNS[1:]  # unique_id is the person's id
 
 
+def _code_of(module, roots: tuple[str, ...]) -> list[str]:
+    """The source of the functions and classes of `module` that `roots` reach by name (transitively), and
+    the values of the module-level constants they name: the code a feature's value can depend on there."""
+    import inspect
+    import re
+
+    seen: set[str] = set()
+    todo, parts = list(roots), []
+    while todo:
+        name = todo.pop()
+        if name in seen or not hasattr(module, name):
+            continue
+        seen.add(name)
+        value = getattr(module, name)
+        if (inspect.isfunction(value) or inspect.isclass(value)) and value.__module__ == module.__name__:
+            source = inspect.getsource(value)
+            parts.append(source)
+            todo.extend(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
+        elif isinstance(value, (set, frozenset)):
+            parts.append(f"{name} = {sorted(value)!r}")  # sorted: a set's order changes from process to process
+        elif isinstance(value, (str, bytes, int, float, tuple, list, dict)):
+            parts.append(f"{name} = {value!r}")
+    return sorted(parts)
+
+
 def features_version() -> str:
-    """Which code derived the stored features: the model's columns and the source of every module that
-    computes them (matching.prepare, the name canonicaliser, this module's model_frame). Any edit to
-    one of them makes every stored row stale, so a changed canonicaliser is never mixed with old values."""
+    """Which code derived the stored features: the model's columns, matching.prepare() and everything in
+    matching.py it reaches, this module's model_frame() and what it reaches, and the whole name
+    canonicaliser. A change to any of them makes every stored row stale, so a changed canonicaliser or a
+    new column is never mixed with old values; a change elsewhere in the model (comparisons, training)
+    keeps them."""
     import hashlib
     from pathlib import Path
 
     from smartkampung.registry import names
 
-    digest = hashlib.sha256(repr(matching.COLUMNS).encode())
-    for module in (matching, names, __import__(__name__, fromlist=["_"])):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()[:16]
+    this = __import__(__name__, fromlist=["_"])
+    # prepare() calls into registry.names (hashed whole); if it ever uses another module, add it here.
+    parts = [repr(matching.COLUMNS), *_code_of(matching, ("prepare", "MatchRecord", "COLUMNS")),
+             *_code_of(this, ("model_frame", "_registry_address", "_encode", "_decode", "_plain", "_SOURCE_SQL", "_FEATURE_COLUMNS")),
+             Path(names.__file__).read_text(encoding="utf-8")]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _plain(value):
