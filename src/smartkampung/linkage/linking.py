@@ -221,7 +221,8 @@ def _encode(frame: pd.DataFrame) -> list[str]:
     """Each prepared row as a JSON array of its values (matching.COLUMNS order, unique_id left out)."""
     import json
 
-    columns = [[None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in frame[c].tolist()] for c in _FEATURE_COLUMNS]
+    # Missing values (None, NaN of a string column, pd.NA of Int64) all become None, column by column.
+    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in _FEATURE_COLUMNS]
     dumps = json.JSONEncoder(default=_plain, separators=(",", ":")).encode
     return [dumps(list(values)) for values in zip(*columns, strict=True)]
 
