@@ -157,7 +157,7 @@ _REGISTRY_FROM = (
 _LIVING = "p.date_of_death IS NULL AND p.merged_into_id IS NULL"
 # Pass 1: every resident with its stored features when they are current (else NULL).
 _STORED_SQL = (f"SELECT p.id, f.features {_REGISTRY_FROM}"
-               f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} WHERE {_LIVING}")
+               f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} WHERE {_LIVING} ORDER BY p.id")
 # Pass 2: the records of the residents pass 1 found stale, with their source.
 _STALE_SQL = (f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, {_SOURCE_SQL} "
               f"{_REGISTRY_FROM}WHERE {_LIVING} AND p.id IN ({{ids}})")
@@ -314,7 +314,9 @@ def registry_frame() -> pd.DataFrame:
         return matching.prepare([])
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     del parts
-    frame = frame.sort_values("_order", kind="stable", ignore_index=True).drop(columns="_order")
+    if stale:  # prepared rows come after the stored ones: put them in place (a copy, only when something changed)
+        frame = frame.sort_values("_order", kind="stable", ignore_index=True)
+    del frame["_order"]
     frame["birth_year"] = frame["birth_year"].astype("Int64")
     return frame
 
