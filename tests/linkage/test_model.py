@@ -34,6 +34,24 @@ def test_nik_equal_u_is_the_share_of_pairs_sharing_a_nik():
     assert _u({"records": [None, None]}) is None
 
 
+def test_kk_in_nik_u_counts_pairs_whose_nik_is_the_others_kk_on_the_same_birth_date():
+    kk, nik = "3510012202060001", "3510013004040001"
+    frame = pd.DataFrame({
+        "unique_id": ["a", "b", "c", "d"],
+        "nik": [nik, kk, kk, None],  # b and c carry the KK in the NIK column
+        "kk": [kk, None, None, kk],
+        "birth_date": ["2004-04-30", "2004-04-30", "1999-01-01", "2004-04-30"],
+    })
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.register("frame", frame)
+        connection.execute("CREATE TABLE records AS SELECT * FROM frame")
+        # b meets a and d (their KK, her birth date); c has another birth date: 2 of 6 pairs
+        assert matching._kk_in_nik_u(connection, ["records"]) == pytest.approx(2 / 6)
+    finally:
+        connection.close()
+
+
 def _record(uid, name, born, nik, *, sex="F", village="3510010001", address="Dsn. Krajan", rt="010", rw="003", kk=""):
     return matching.MatchRecord(unique_id=uid, name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=village,
                                 kecamatan=village[:8], address=address, rt=rt, rw=rw)

@@ -242,7 +242,13 @@ def comparisons(priors: dict | None = None) -> list:
             cll.CustomLevel("(kk_l IS NULL OR kk_r IS NULL) AND (nik_l IS NULL OR nik_r IS NULL)", label_for_charts="KK kosong").configure(is_null_level=True),
             cll.CustomLevel(f"{same_kk} AND birth_date_l <> birth_date_r", label_for_charts="KK sama, tanggal lahir berbeda (anggota keluarga?)").configure(
                 m_probability=0.02, u_probability=0.25, fix_m_probability=True, fix_u_probability=True),
-            cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.98, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
+            # One record's NIK column holds the other's KK, and the birth date agrees: the listed person
+            # belongs to that household and was born that day, i.e. is that member (an agency error the
+            # issue names). Its u is counted on the data (random sampling never meets it); its m is fixed,
+            # a few in a hundred duplicates, because no EM pass owns the household comparison.
+            cll.CustomLevel(f"{KK_IN_NIK} AND birth_date_l = birth_date_r", label_for_charts=KK_IN_NIK_LABEL).configure(
+                m_probability=0.02, u_probability=1e-6, fix_m_probability=True, fix_u_probability=True),
+            cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.96, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
         ],
     )
     village = _comparison(
@@ -345,6 +351,26 @@ _EM_PASSES = (
 )
 
 
+KK_IN_NIK = "(nik_l = kk_r OR kk_l = nik_r)"
+KK_IN_NIK_LABEL = "NIK yang satu adalah KK yang lain, tanggal lahir sama"
+
+
+def _kk_in_nik_u(connection, tables: list[str]) -> float | None:
+    """u of KK_IN_NIK_LABEL, counted: the share of pairs where one record's NIK is the other's KK and the
+    birth dates agree (true duplicates are counted too, as random sampling would)."""
+    join = "SELECT count(*)::DOUBLE FROM {a} a JOIN {b} b ON a.nik = b.kk AND a.birth_date = b.birth_date AND a.unique_id <> b.unique_id"
+    sizes = [connection.execute(f"SELECT count(*)::DOUBLE FROM {t}").fetchall()[0][0] for t in tables]
+    if len(tables) == 1:
+        found = connection.execute(join.format(a=tables[0], b=tables[0])).fetchall()[0][0]
+        pairs = sizes[0] * (sizes[0] - 1) / 2
+    else:
+        found = sum(connection.execute(join.format(a=a, b=b)).fetchall()[0][0] for a, b in (tables, tables[::-1]))
+        pairs = sizes[0] * sizes[1]
+    if pairs <= 0:
+        return None
+    return max(found, 1.0) / pairs
+
+
 def _nik_equal_u(connection, tables: list[str]) -> float | None:
     """u of "NIK sama", counted exactly: the share of pairs (both NIKs present) that share a NIK.
 
@@ -369,12 +395,11 @@ def _nik_equal_u(connection, tables: list[str]) -> float | None:
 
 def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    u = _nik_equal_u(connection, tables)
+    counted = {("nik", "NIK sama"): _nik_equal_u(connection, tables), ("kk", KK_IN_NIK_LABEL): _kk_in_nik_u(connection, tables)}
     for comparison in linker._settings_obj.comparisons:
-        if comparison.output_column_name != "nik":
-            continue
         for level in comparison.comparison_levels:
-            if level.label_for_charts == "NIK sama" and u is not None:
+            u = counted.get((comparison.output_column_name, level.label_for_charts))
+            if u is not None:
                 level.u_probability = u
 
 
