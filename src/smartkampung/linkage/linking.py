@@ -427,13 +427,9 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
         if progress:
             progress(f"{step} ({time.monotonic() - started:.0f} s)")
 
-    # The registry side first: reading it brings the stored features up to date, which the exact pass uses.
-    pending = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).exists()
-    registry = None
-    if pending:
-        say(f"batch {batch.pk}: registry side")
-        registry = registry_frame()
     say(f"batch {batch.pk}: exact NIK")
+    # Uses the features the last run (or the nightly task) stored; a resident changed since simply falls to
+    # the Python pass below, so the order of the two is a matter of speed, never of correctness.
     _exact_in_sql(batch)
     exact = _exact(batch)
     _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
@@ -442,9 +438,9 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     decided: dict[int, tuple] = {}
     review: list[ReviewItem] = []
     if len(rows):
+        say(f"batch {batch.pk}: registry side")
+        registry = registry_frame()  # brings the stored features up to date for the next run too
         say(f"batch {batch.pk}: scoring {len(rows):,} rows against the registry")
-        if registry is None:
-            registry = registry_frame()
         predictions, model = _predict([rows, registry], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
         del rows
         registry = None  # Splink holds its own copy now
