@@ -284,7 +284,14 @@ def _commit_chunk(batch: ImportBatch, done: int, chunk: list[tuple]) -> int:
         if advanced != 1:
             raise DomainError("conflict", f"Import {batch.pk} is being staged by another process.", field="batch")
         with connection.cursor() as cursor:
-            cursor.executemany(sql, chunk)
+            if connection.vendor == "postgresql":
+                # COPY: PostgreSQL takes rows of text far faster than it binds one INSERT per row.
+                q = connection.ops.quote_name
+                with cursor.cursor.copy(f"COPY {q(StagedRow._meta.db_table)} ({', '.join(q(c) for c in _STAGED_COLUMNS)}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, chunk)
     return done + len(chunk)
 
 
