@@ -16,7 +16,7 @@ from pathlib import Path
 
 from smartkampung.core.errors import DomainError
 
-from . import matching, reading
+from . import clustering, matching, reading
 from .cleaning import parse_date, parse_sex, village_key
 
 PAIRS_AT = 0.5  # scored pairs written to --pairs from this probability up
@@ -93,9 +93,12 @@ def dedup_file(
         say("predict")
         predictions = model.predict_table(PAIRS_AT if pairs else threshold)
         say("cluster")
-        clusters = model.linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold_match_probability=threshold)
         con = model.connection
-        clusters_table = clusters.physical_name
+        if standard:  # Splink's own connected components: the reference run stays Splink's
+            clusters_table = model.linker.clustering.cluster_pairwise_predictions_at_threshold(
+                predictions, threshold_match_probability=threshold).physical_name
+        else:
+            clusters_table = _cluster(con, predictions=predictions.physical_name, records=model.table_names[0], threshold=threshold)
         con.execute(f"COPY (SELECT unique_id AS record_id, cluster_id FROM {clusters_table} ORDER BY unique_id) TO '{_sql_path(out)}' (HEADER, DELIMITER ',')")
         stats = con.execute(
             f"SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE n > 1) FROM "
@@ -114,6 +117,24 @@ def dedup_file(
         model.close()
     return DedupResult(records=int(stats[0]), clusters=int(stats[1]), records_in_clusters=int(stats[2]), pairs=int(pair_count),
                        seconds=round(time.monotonic() - started, 2))
+
+
+def _cluster(con, *, predictions: str, records: str, threshold: float) -> str:
+    """clustering.cluster() over the pairs at or above the threshold; a table of every record and its cluster."""
+    import pandas as pd
+
+    edges = con.execute(f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions} WHERE match_probability >= ?", [threshold]).fetchall()
+    identity = {uid: (nik, born) for uid, nik, born in con.execute(
+        f"SELECT unique_id, nik, birth_date FROM {records} WHERE nik_ok AND unique_id IN "
+        f"(SELECT unique_id_l FROM {predictions} WHERE match_probability >= ? UNION SELECT unique_id_r FROM {predictions} WHERE match_probability >= ?)",
+        [threshold, threshold]).fetchall()}
+    assigned = clustering.cluster(edges, identity)
+    frame = pd.DataFrame({"unique_id": list(assigned), "cluster_id": list(assigned.values())}, dtype=object)
+    con.register("assigned_clusters", frame)
+    con.execute(f"CREATE TABLE record_clusters AS SELECT r.unique_id, coalesce(a.cluster_id, r.unique_id) AS cluster_id "
+                f"FROM {records} r LEFT JOIN assigned_clusters a USING (unique_id)")
+    con.unregister("assigned_clusters")
+    return "record_clusters"
 
 
 def _sql_path(path: Path) -> str:
