@@ -343,11 +343,13 @@ def _estimate_match_rate(linker: Linker) -> None:
 # the comparisons its blocking favours: pairs that share a given name overstate how often a duplicate's
 # name agrees, so the name is learnt where only NIK and birth date were required. Splink would take the
 # median of every pass that saw a comparison; we keep only the owner's estimate (the median stays when
-# the owner pass could not run, e.g. a registry that never repeats a NIK).
+# the owner pass could not run, e.g. a registry that never repeats a NIK). The NIK is learnt on "same
+# birth date, same full name, same village": "same birth date and first name" (used before) holds the
+# strangers born one day with serial 0001 in another kecamatan, whose NIKs differ in two digits only.
 _EM_PASSES = (
     (block_on("nik", "birth_date"), ("name", "sex", "village", "address")),
     (block_on("nik", "given"), ("birth_date",)),
-    (block_on("birth_date", "given"), ("nik",)),
+    (block_on("birth_date", "match_name", "village"), ("nik",)),
 )
 
 
