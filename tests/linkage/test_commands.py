@@ -97,3 +97,15 @@ def test_dedup_uses_the_id_column(tmp_path):
     assert set(clusters) == {"A1", "A2", "A3", "A4", "A5", "A6"}
     assert clusters["A1"] == clusters["A2"]
     assert len({clusters[k] for k in ("A1", "A3", "A4", "A5", "A6")}) == 5
+
+
+def test_link_refresh_registry_stores_the_registry_side_and_links_nothing(db):
+    from smartkampung.linkage.models import LinkRun, RegistryFeatures
+    from smartkampung.registry.models import Person
+
+    runs = LinkRun.objects.count()
+    out, _err = _call("link", "--refresh-registry")
+    living = Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).count()
+    assert RegistryFeatures.objects.count() == living
+    assert out == f"Registry side up to date: {living:,} residents.\n"
+    assert LinkRun.objects.count() == runs

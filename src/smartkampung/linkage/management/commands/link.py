@@ -4,6 +4,7 @@ from smartkampung.core.audit import Actor
 from smartkampung.core.commands import DomainCommand, bad_input
 from smartkampung.linkage import services
 from smartkampung.linkage.models import ImportBatch
+from smartkampung.linkage.tasks import refresh_registry_features
 
 from ._summary import print_summary
 
@@ -16,8 +17,14 @@ class Command(DomainCommand):
         parser.add_argument("--no-registry", action="store_true", help="skip the search for duplicates inside the registry")
         parser.add_argument("--accept-at", type=float, help="match probability accepted without review (default 0.99)")
         parser.add_argument("--review-at", type=float, help="match probability from which a pair goes to review (default 0.80)")
+        parser.add_argument("--refresh-registry", action="store_true",
+                            help="only bring the stored registry side of the model up to date (for cron, at night), then stop")
 
-    def handle(self, *args, run_id=None, no_registry=False, accept_at=None, review_at=None, **options):
+    def handle(self, *args, run_id=None, no_registry=False, accept_at=None, review_at=None, refresh_registry=False, **options):
+        if refresh_registry:
+            result = refresh_registry_features.call()
+            self.stdout.write(f"Registry side up to date: {result['residents']:,} residents.")
+            return
         for name, value in (("--accept-at", accept_at), ("--review-at", review_at)):
             if value is not None and not 0 < value < 1:
                 raise bad_input(f"{name} must be between 0 and 1 (got {value})")
