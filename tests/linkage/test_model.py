@@ -52,6 +52,19 @@ def test_kk_in_nik_u_counts_pairs_whose_nik_is_the_others_kk_on_the_same_birth_d
         connection.close()
 
 
+def test_regency_typo_u_counts_nik_pairs_one_digit_apart_in_the_first_four():
+    connection = duckdb.connect(":memory:")
+    try:
+        niks = ["3510012808710001", "3910012808710001", "3515012808710001", "3510022808710001", None]
+        connection.register("frame", pd.DataFrame({"nik": pd.Series(niks, dtype=object)}))
+        connection.execute("CREATE TABLE records AS SELECT * FROM frame")
+        # 3510/3910 and 3510/3515 (one digit in 1-4, the rest equal) but not 3910/3515 (two digits) nor the
+        # kecamatan-02 NIK (digit 6): 2 of the 6 pairs of four NIKs
+        assert matching._nik_regency_typo_u(connection, ["records"]) == pytest.approx(2 / 6)
+    finally:
+        connection.close()
+
+
 def _record(uid, name, born, nik, *, sex="F", village="3510010001", address="Dsn. Krajan", rt="010", rw="003", kk=""):
     return matching.MatchRecord(unique_id=uid, name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=village,
                                 kecamatan=village[:8], address=address, rt=rt, rw=rw)

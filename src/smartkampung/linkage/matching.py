@@ -222,6 +222,9 @@ def comparisons(priors: dict | None = None) -> list:
                 "AND nik_ok_l <> nik_ok_r",
                 label_for_charts="NIK beda 1-2 angka di bagian tanggal (salah ketik)",
             ),
+            # A slip in the province/regency digits (1-4) keeps the kecamatan, the date and the serial;
+            # another person with all twelve of those digits equal comes from another regency, which few do.
+            cll.CustomLevel(NIK_REGENCY_TYPO, label_for_charts=NIK_REGENCY_TYPO_LABEL),
             # A resident registered twice gets a new serial in the same kecamatan of issue. Only the
             # kecamatan is scored here: the date digits say the birth date, which the birth date comparison
             # already counts (scoring all 12 digits counted it twice and joined strangers born the same day).
@@ -353,6 +356,8 @@ _EM_PASSES = (
 )
 
 
+NIK_REGENCY_TYPO = "substr(nik_l, 5, 12) = substr(nik_r, 5, 12) AND hamming(substr(nik_l, 1, 4), substr(nik_r, 1, 4)) = 1"
+NIK_REGENCY_TYPO_LABEL = "NIK beda 1 angka di kode kabupaten (salah ketik)"
 KK_IN_NIK = "(nik_l = kk_r OR kk_l = nik_r)"
 KK_IN_NIK_LABEL = "NIK yang satu adalah KK yang lain, tanggal lahir sama"
 
@@ -368,6 +373,22 @@ def _kk_in_nik_u(connection, tables: list[str]) -> float | None:
     else:
         found = sum(connection.execute(join.format(a=a, b=b)).fetchall()[0][0] for a, b in (tables, tables[::-1]))
         pairs = sizes[0] * sizes[1]
+    if pairs <= 0:
+        return None
+    return max(found, 1.0) / pairs
+
+
+def _nik_regency_typo_u(connection, tables: list[str]) -> float | None:
+    """u of NIK_REGENCY_TYPO_LABEL, counted over the pairs that share the NIK's last twelve digits."""
+    side = "SELECT nik AS nik_{s}, substr(nik, 5, 12) AS tail FROM {t} WHERE nik IS NOT NULL"
+    a, b = (tables[0], tables[0]) if len(tables) == 1 else tables
+    found = connection.execute(
+        f"SELECT count(*)::DOUBLE FROM ({side.format(s='l', t=a)}) JOIN ({side.format(s='r', t=b)}) USING (tail) WHERE {NIK_REGENCY_TYPO}").fetchall()[0][0]
+    present = [connection.execute(f"SELECT count(nik)::DOUBLE FROM {t}").fetchall()[0][0] for t in tables]
+    if len(tables) == 1:
+        found, pairs = found / 2, present[0] * (present[0] - 1) / 2  # the self-join meets each pair twice
+    else:
+        pairs = present[0] * present[1]
     if pairs <= 0:
         return None
     return max(found, 1.0) / pairs
@@ -397,7 +418,8 @@ def _nik_equal_u(connection, tables: list[str]) -> float | None:
 
 def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-    counted = {("nik", "NIK sama"): _nik_equal_u(connection, tables), ("kk", KK_IN_NIK_LABEL): _kk_in_nik_u(connection, tables)}
+    counted = {("nik", "NIK sama"): _nik_equal_u(connection, tables), ("nik", NIK_REGENCY_TYPO_LABEL): _nik_regency_typo_u(connection, tables),
+               ("kk", KK_IN_NIK_LABEL): _kk_in_nik_u(connection, tables)}
     for comparison in linker._settings_obj.comparisons:
         for level in comparison.comparison_levels:
             u = counted.get((comparison.output_column_name, level.label_for_charts))
