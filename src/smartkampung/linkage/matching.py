@@ -362,44 +362,28 @@ KK_IN_NIK = "(nik_l = kk_r OR kk_l = nik_r)"
 KK_IN_NIK_LABEL = "NIK yang satu adalah KK yang lain, tanggal lahir sama"
 
 
-def _kk_in_nik_u(connection, tables: list[str]) -> float | None:
-    """u of KK_IN_NIK_LABEL, counted: the share of pairs where one record's NIK is the other's KK and the
-    birth dates agree (true duplicates are counted too, as random sampling would)."""
-    join = "SELECT count(*)::DOUBLE FROM {a} a JOIN {b} b ON a.nik = b.kk AND a.birth_date = b.birth_date AND a.unique_id <> b.unique_id"
-    sizes = [connection.execute(f"SELECT count(*)::DOUBLE FROM {t}").fetchall()[0][0] for t in tables]
-    if len(tables) == 1:
-        found = connection.execute(join.format(a=tables[0], b=tables[0])).fetchall()[0][0]
-        pairs = sizes[0] * (sizes[0] - 1) / 2
-    else:
-        found = sum(connection.execute(join.format(a=a, b=b)).fetchall()[0][0] for a, b in (tables, tables[::-1]))
-        pairs = sizes[0] * sizes[1]
-    if pairs <= 0:
-        return None
-    return max(found, 1.0) / pairs
+# Levels whose u is counted on the data instead of sampled: two million random pairs of a million records
+# hardly ever meet them, and Splink then falls back to a default u. For "NIK sama" that default was about
+# a thousand times too high, which made an equal NIK count for almost nothing. True duplicates are counted
+# too, as random sampling would count them.
 
 
-def _nik_regency_typo_u(connection, tables: list[str]) -> float | None:
-    """u of NIK_REGENCY_TYPO_LABEL, counted over the pairs that share the NIK's last twelve digits."""
-    side = "SELECT nik AS nik_{s}, substr(nik, 5, 12) AS tail FROM {t} WHERE nik IS NOT NULL"
-    a, b = (tables[0], tables[0]) if len(tables) == 1 else tables
-    found = connection.execute(
-        f"SELECT count(*)::DOUBLE FROM ({side.format(s='l', t=a)}) JOIN ({side.format(s='r', t=b)}) USING (tail) WHERE {NIK_REGENCY_TYPO}").fetchall()[0][0]
-    present = [connection.execute(f"SELECT count(nik)::DOUBLE FROM {t}").fetchall()[0][0] for t in tables]
-    if len(tables) == 1:
-        found, pairs = found / 2, present[0] * (present[0] - 1) / 2  # the self-join meets each pair twice
-    else:
-        pairs = present[0] * present[1]
-    if pairs <= 0:
-        return None
-    return max(found, 1.0) / pairs
+def _pairs(connection, tables: list[str], column: str | None = None) -> float:
+    """Pairs the model could form (one list: unordered pairs; a list and the registry: the product), of
+    records where `column` is present (every record when None)."""
+    counted = f"count({column})" if column else "count(*)"
+    sizes = [connection.execute(f"SELECT {counted}::DOUBLE FROM {t}").fetchall()[0][0] for t in tables]
+    return sizes[0] * (sizes[0] - 1) / 2 if len(tables) == 1 else sizes[0] * sizes[1]
+
+
+def _share(found: float | None, pairs: float) -> float | None:
+    # at least one pair's worth: a u of 0 would make the level's weight infinite
+    return max(found or 0.0, 1.0) / pairs if pairs > 0 else None
 
 
 def _nik_equal_u(connection, tables: list[str]) -> float | None:
-    """u of "NIK sama", counted exactly: the share of pairs (both NIKs present) that share a NIK.
-
-    Random sampling cannot measure it: among two million random pairs of a million records hardly any
-    pair shares a 16-digit number, so Splink left the level unobserved and fell back to a default u about
-    a thousand times too high, which made an equal NIK count for almost nothing."""
+    """u of "NIK sama": the share of pairs (both NIKs present) that share a NIK, from the value counts
+    (ordered pairs in one list, so the floor is one ordered pair)."""
     counts = "SELECT nik, count(*) AS n FROM {t} WHERE nik IS NOT NULL GROUP BY nik"
     if len(tables) == 1:
         shared, present = connection.execute(
@@ -408,12 +392,27 @@ def _nik_equal_u(connection, tables: list[str]) -> float | None:
     else:
         left, right = (counts.format(t=t) for t in tables)
         shared = connection.execute(f"SELECT sum(l.n * r.n)::DOUBLE FROM ({left}) l JOIN ({right}) r USING (nik)").fetchall()[0][0]
-        pairs = 1.0
-        for t in tables:
-            pairs *= connection.execute(f"SELECT count(nik)::DOUBLE FROM {t}").fetchall()[0][0]
-    if not pairs or pairs <= 0:
-        return None
-    return max(shared or 0.0, 1.0) / pairs  # at least one pair's worth: u = 0 would make the weight infinite
+        pairs = _pairs(connection, tables, "nik")
+    return _share(shared, pairs)
+
+
+def _nik_regency_typo_u(connection, tables: list[str]) -> float | None:
+    """u of NIK_REGENCY_TYPO_LABEL, counted over the pairs that share the NIK's last twelve digits."""
+    side = "SELECT nik AS nik_{s}, substr(nik, 5, 12) AS tail FROM {t} WHERE nik IS NOT NULL"
+    a, b = (tables[0], tables[0]) if len(tables) == 1 else tables
+    found = connection.execute(
+        f"SELECT count(*)::DOUBLE FROM ({side.format(s='l', t=a)}) JOIN ({side.format(s='r', t=b)}) USING (tail) WHERE {NIK_REGENCY_TYPO}").fetchall()[0][0]
+    if len(tables) == 1:
+        found /= 2  # the self-join meets each pair twice
+    return _share(found, _pairs(connection, tables, "nik"))
+
+
+def _kk_in_nik_u(connection, tables: list[str]) -> float | None:
+    """u of KK_IN_NIK_LABEL: the share of pairs where one record's NIK is the other's KK and the birth dates agree."""
+    join = "SELECT count(*)::DOUBLE FROM {a} a JOIN {b} b ON a.nik = b.kk AND a.birth_date = b.birth_date AND a.unique_id <> b.unique_id"
+    directions = [(tables[0], tables[0])] if len(tables) == 1 else [tuple(tables), tuple(tables[::-1])]
+    found = sum(connection.execute(join.format(a=a, b=b)).fetchall()[0][0] for a, b in directions)
+    return _share(found, _pairs(connection, tables))
 
 
 def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> None:
