@@ -93,7 +93,7 @@ def main() -> None:
     if args.warm:
         # In its own process: a child's peak RSS counts the parent's memory it was forked from.
         prime = ("import django; django.setup(); from smartkampung.linkage import linking; "
-                 "print(f'{len(linking.registry_frame()):,} residents')")
+                 "print(f'{len(linking.registry_table()):,} residents')")
         wall, peak, out = _run([sys.executable, "-c", prime], {**env, "DJANGO_SETTINGS_MODULE": "smartkampung.settings"})
         print(f"registry features brought up to date ({out.strip()}): {wall:.1f} s, peak {peak:,.0f} MiB", flush=True)
 

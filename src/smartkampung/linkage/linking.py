@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -202,8 +203,9 @@ def features_version() -> str:
 
     this = __import__(__name__, fromlist=["_"])
     # prepare() calls into registry.names (hashed whole); if it ever uses another module, add it here.
+    # The stored values are what _encode() writes; _decode() runs on every read, so it needs no version.
     parts = [repr(matching.COLUMNS), *_code_of(matching, ("prepare", "MatchRecord", "COLUMNS")),
-             *_code_of(this, ("model_frame", "_registry_address", "_encode", "_decode", "_plain", "_SOURCE_SQL", "_FEATURE_COLUMNS")),
+             *_code_of(this, ("model_frame", "_registry_address", "_encode", "_plain", "_SOURCE_SQL", "_FEATURE_COLUMNS")),
              Path(names.__file__).read_text(encoding="utf-8")]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -227,15 +229,34 @@ def _encode(frame: pd.DataFrame) -> list[str]:
     return [dumps(list(values)) for values in zip(*columns, strict=True)]
 
 
-def _decode(ids: list[int], texts: list[str]) -> pd.DataFrame:
-    import json
+# The stored JSON arrays are decoded by DuckDB (its JSON functions are built into the wheel: no extension
+# is loaded or fetched): one parse per row in C, straight into Arrow columns, no Python object per value.
+_TYPES = {"name_tokens": "VARCHAR[]", "birth_year": "BIGINT", "nik_ok": "BOOLEAN"}
 
-    rows = json.loads("[" + ",".join(texts) + "]")
-    frame = pd.DataFrame.from_records(rows, columns=list(_FEATURE_COLUMNS))
-    del rows
-    frame.insert(0, "unique_id", [f"p{i}" for i in ids])
-    frame.insert(0, "_order", ids)
-    return frame
+
+def _decode_sql(table: str) -> str:
+    """DuckDB SQL turning `table` (id BIGINT, f VARCHAR: a stored features array) into the model's columns
+    (matching.COLUMNS, unique_id "p<id>"), in person id order."""
+    values = []
+    for at, column in enumerate(_FEATURE_COLUMNS, start=1):
+        kind = _TYPES.get(column)
+        values.append(f"CAST(j[{at}] AS {kind}) AS {column}" if kind else f"j[{at}] ->> '$' AS {column}")
+    return (f"SELECT 'p' || CAST(id AS VARCHAR) AS unique_id, {', '.join(values)} "
+            f"FROM (SELECT id, json_transform(f, '[\"JSON\"]') AS j FROM {table}) ORDER BY id")
+
+
+def _decode(ids: pa.ChunkedArray, texts: pa.ChunkedArray) -> pa.Table:
+    """(person ids, stored features texts) -> the registry side as an Arrow table, by DuckDB."""
+    import duckdb
+
+    features = pa.table({"id": ids, "f": texts})
+    connection = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        connection.execute("SET enable_progress_bar = false")  # it would draw on the command's stdout
+        connection.register("features", features)
+        return connection.sql(_decode_sql("features")).to_arrow_table()
+    finally:
+        connection.close()
 
 
 def _store_features(items: list[tuple]) -> None:
@@ -252,37 +273,34 @@ def _store_features(items: list[tuple]) -> None:
             cursor.executemany(sql, items[start : start + UPDATE_CHUNK])
 
 
-def registry_frame() -> pd.DataFrame:
-    """The registry side of the model (equal to matching.prepare(registry_records())), in person id order:
-    stored features where the resident's record and the code are unchanged, prepared again (and stored)
-    where not. Read and decoded chunk by chunk, so memory holds the frame and one chunk."""
+def registry_table() -> pa.Table:
+    """The registry side of the model (equal to matching.prepare(registry_records())) as an Arrow table, in
+    person id order: stored features where the resident's record and the code are unchanged, prepared again
+    (and stored) where not. The stored texts go from the database cursor into Arrow chunk by chunk and are
+    decoded by DuckDB; Splink's DuckDB reads the table as it is (no pandas copy of 1.78M residents)."""
     from .models import RegistryFeatures
 
     version = features_version()
     q = connection.ops.quote_name
     tables = {k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area),
                                                    ("features", RegistryFeatures))}
-    parts: list[pd.DataFrame] = []
+    id_parts: list[pa.Array] = []
+    text_parts: list[pa.Array] = []
     stale: list[int] = []
-    ids: list[int] = []
-    texts: list[str] = []
     residents = 0
     with connection.cursor() as cursor:
         cursor.execute(_STORED_SQL.format(**tables), [version])
         while rows := cursor.fetchmany(50_000):
             residents += len(rows)
-            for pk, text in rows:
-                if text is None:
-                    stale.append(pk)
-                else:
-                    ids.append(pk)
-                    texts.append(text)
-            if len(ids) >= FRAME_CHUNK:
-                parts.append(_decode(ids, texts))
-                ids, texts = [], []
-    if ids:
-        parts.append(_decode(ids, texts))
-    del ids, texts
+            ids = [pk for pk, text in rows if text is not None]
+            if len(ids) < len(rows):
+                stale.extend(pk for pk, text in rows if text is None)
+                texts = [text for _pk, text in rows if text is not None]
+            else:
+                texts = [text for _pk, text in rows]
+            id_parts.append(pa.array(ids, pa.int64()))
+            text_parts.append(pa.array(texts, pa.string()))
+    del rows
     keys: dict[str, str] = {}  # registry name -> match key, for this call only
     stale.sort()
     for start in range(0, len(stale), FRAME_CHUNK):
@@ -304,21 +322,22 @@ def registry_frame() -> pd.DataFrame:
             if person_name not in keys:
                 keys[person_name] = match_key(person_name or "")[:200]
         _store_features([(i, version, src, n or "", keys[n], text) for i, src, n, text in zip(pk, source, name, encoded, strict=True)])
-        parts.append(_decode(pk, encoded))  # through JSON as well: the same values and types as a stored row
+        # Decoded from the stored text like every other row: the same values and types as a stored row.
+        id_parts.append(pa.array(pk, pa.int64()))
+        text_parts.append(pa.array(encoded, pa.string()))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {tables['features']}")
         if cursor.fetchone()[0] > residents:  # residents who died, were merged or left since: their rows go
             cursor.execute(f"DELETE FROM {tables['features']} WHERE NOT EXISTS (SELECT 1 FROM {tables['person']} p WHERE p.id = {tables['features']}.person_id "
                            "AND p.date_of_death IS NULL AND p.merged_into_id IS NULL)")
-    if not parts:
-        return matching.prepare([])
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    del parts
-    if stale:  # prepared rows come after the stored ones: put them in place (a copy, only when something changed)
-        frame = frame.sort_values("_order", kind="stable", ignore_index=True)
-    del frame["_order"]
-    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    return _decode(pa.chunked_array(id_parts, pa.int64()), pa.chunked_array(text_parts, pa.string()))
+
+
+def registry_frame() -> pd.DataFrame:
+    """registry_table() as a pandas frame with prepare()'s dtypes (for callers that want pandas)."""
+    frame = registry_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     return frame
+
 
 
 def _keys_agree(ka: str, kb: str) -> bool:
@@ -439,7 +458,7 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     review: list[ReviewItem] = []
     if len(rows):
         say(f"batch {batch.pk}: registry side")
-        registry = registry_frame()  # brings the stored features up to date for the next run too
+        registry = registry_table()  # brings the stored features up to date for the next run too
         say(f"batch {batch.pk}: scoring {len(rows):,} rows against the registry")
         predictions, model = _predict([rows, registry], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
         del rows
@@ -546,7 +565,7 @@ def registry_duplicates(*, actor: Actor, run: LinkRun, progress: Callable[[str],
     review_at = matching.REVIEW_AT if review_at is None else review_at
     say = progress or (lambda _s: None)
     say("registry: reading residents")
-    records = registry_frame()
+    records = registry_table()
     if len(records) < 2:
         return {"residents": len(records), "pairs": 0, "review_items": 0}
     say(f"registry: scoring {len(records):,} residents for duplicates")

@@ -33,4 +33,4 @@ def refresh_registry_features() -> dict:
     link run only re-derives what changed since. Link runs refresh it themselves; this only moves the work."""
     from . import linking
 
-    return {"residents": len(linking.registry_frame())}
+    return {"residents": len(linking.registry_table())}
