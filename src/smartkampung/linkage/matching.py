@@ -139,6 +139,10 @@ def _comparison(priors: dict | None, *, output_column_name: str, comparison_leve
     return cl.CustomComparison(output_column_name=output_column_name, comparison_levels=comparison_levels)
 
 
+NAME_TF = {"tf_adjustment_column": "match_name", "tf_adjustment_weight": 1.0, "tf_minimum_u_value": 1e-5}
+SLIP_TF = {**NAME_TF, "tf_minimum_u_value": 2e-6}
+
+
 def comparisons(priors: dict | None = None) -> list:
     """The comparison of each field, level by level (labels are what reviewers see as evidence).
 
@@ -154,17 +158,20 @@ def comparisons(priors: dict | None = None) -> list:
             # (or no) opening word. Often two people, sometimes "M. Yusuf" written "Yusuf": its own level,
             # so it does not borrow the weight of a one-letter slip in the core name (the next level).
             cll.CustomLevel("core_name_l = core_name_r", label_for_charts="nama inti sama, kata depan berbeda"),
-            cll.JaroWinklerLevel("core_name", 0.95).configure(label_for_charts="nama hampir sama (Jaro-Winkler ≥ 0.95)"),
+            # A slip in a rare name ("Sanemah" / "Saneemah") is far stronger evidence than one between two common
+            # names ("Nur Hasanah" / "Nur Khasanah"): the slip levels are adjusted by the frequency of the
+            # commoner of the two names, floored like the level below.
+            cll.JaroWinklerLevel("core_name", 0.95).configure(label_for_charts="nama hampir sama (Jaro-Winkler ≥ 0.95)", **SLIP_TF),
             cll.CustomLevel(
                 "len(list_intersect(name_tokens_l, name_tokens_r)) = least(len(name_tokens_l), len(name_tokens_r))",
                 label_for_charts="semua kata nama pendek ada di nama panjang",
                 # "Nur" inside "Nur Khasanah" says little (the short name is everywhere); "Siti Maulida"
                 # inside "Siti Dinda Maulida" says more. The frequency of the commoner of the two names
                 # adjusts the level; the floor keeps a rare name from counting as much as an exact match.
-            ).configure(tf_adjustment_column="match_name", tf_adjustment_weight=1.0, tf_minimum_u_value=1e-5),
+            ).configure(**NAME_TF),
             # A typo anywhere, also in the word the core name leaves out ("Stii Aminah", "Muhaimad Rizky"):
             # the core name cannot see it, the whole canonical name can.
-            cll.LevenshteinLevel("match_name", 2).configure(label_for_charts="nama beda 1-2 huruf (salah ketik)"),
+            cll.LevenshteinLevel("match_name", 2).configure(label_for_charts="nama beda 1-2 huruf (salah ketik)", **SLIP_TF),
             cll.JaroWinklerLevel("core_name", 0.88).configure(label_for_charts="nama mirip (Jaro-Winkler ≥ 0.88)"),
             cll.ElseLevel().configure(label_for_charts="nama berbeda"),
         ],
@@ -219,7 +226,9 @@ def comparisons(priors: dict | None = None) -> list:
         priors,
         output_column_name="nik",
         comparison_levels=[
-            cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL", label_for_charts="NIK kosong/tidak sah").configure(is_null_level=True),
+            # Not a null level: a list row without a valid NIK is more often a second listing, written
+            # from memory, than a first one, so its absence is evidence of its own, learnt like any other.
+            cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL", label_for_charts="NIK kosong/tidak sah"),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama"),
             cll.CustomLevel(
                 "substr(nik_l, 1, 6) = substr(nik_r, 1, 6) AND substr(nik_l, 13, 4) = substr(nik_r, 13, 4) AND hamming(nik_l, nik_r) <= 2 "
