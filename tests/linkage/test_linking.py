@@ -273,6 +273,22 @@ def test_registry_features_are_kept_and_follow_registry_changes(db, monkeypatch)
     assert set(RegistryFeatures.objects.values_list("version", flat=True)) == {"other-code"}
 
 
+def test_registry_side_read_ahead_in_a_thread_equals_the_read_in_line(db):
+    """Pass 1 of the registry side read by another thread on its own connection (as link_batch does while
+    the exact links are written) gives the same table as reading it in line; a read made for other code
+    is not used."""
+    from smartkampung.linkage import linking
+
+    prefetch = linking._RegistryPrefetch()  # reads what is committed: the baseline registry
+    ahead = prefetch.result()
+    assert ahead.residents == Person.objects.filter(date_of_death__isnull=True, merged_into__isnull=True).count() > 1000
+    assert ahead.version == linking.features_version()
+    table = linking.registry_table(prefetched=ahead)
+    assert table.equals(linking.registry_table())
+    other = linking._StoredRead("other-code", [], [], [], 0)
+    assert linking.registry_table(prefetched=other).equals(table)
+
+
 def test_exact_pass_in_sql_links_the_rows_whose_canonical_names_agree(users, agency_list):
     """The one-UPDATE exact pass links exactly the rows whose valid NIK and birth date name a living,
     unmerged resident with the same canonical name; the Python pass is left the spelling variants."""

@@ -18,6 +18,7 @@ import itertools
 import operator
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -273,34 +274,83 @@ def _store_features(items: list[tuple]) -> None:
             cursor.executemany(sql, items[start : start + UPDATE_CHUNK])
 
 
-def registry_table() -> pa.Table:
-    """The registry side of the model (equal to matching.prepare(registry_records())) as an Arrow table, in
-    person id order: stored features where the resident's record and the code are unchanged, prepared again
-    (and stored) where not. The stored texts go from the database cursor into Arrow chunk by chunk and are
-    decoded by DuckDB; Splink's DuckDB reads the table as it is (no pandas copy of 1.78M residents)."""
+def _registry_tables() -> dict[str, str]:
     from .models import RegistryFeatures
 
-    version = features_version()
     q = connection.ops.quote_name
-    tables = {k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area),
-                                                   ("features", RegistryFeatures))}
-    id_parts: list[pa.Array] = []
-    text_parts: list[pa.Array] = []
-    stale: list[int] = []
-    residents = 0
+    return {k: q(m._meta.db_table) for k, m in (("person", Person), ("membership", Membership), ("household", Household), ("area", Area),
+                                                ("features", RegistryFeatures))}
+
+
+@dataclass
+class _StoredRead:
+    """Pass 1 of registry_table(): the current stored features (as Arrow chunks) and the stale residents."""
+
+    version: str
+    id_parts: list
+    text_parts: list
+    stale: list
+    residents: int
+
+
+def _read_stored(version: str) -> _StoredRead:
+    """Pass 1, reads only (so it may run on its own connection while this one writes the exact links)."""
+    read = _StoredRead(version, [], [], [], 0)
     with connection.cursor() as cursor:
-        cursor.execute(_STORED_SQL.format(**tables), [version])
+        cursor.execute(_STORED_SQL.format(**_registry_tables()), [version])
         while rows := cursor.fetchmany(50_000):
-            residents += len(rows)
+            read.residents += len(rows)
             ids = [pk for pk, text in rows if text is not None]
             if len(ids) < len(rows):
-                stale.extend(pk for pk, text in rows if text is None)
+                read.stale.extend(pk for pk, text in rows if text is None)
                 texts = [text for _pk, text in rows if text is not None]
             else:
                 texts = [text for _pk, text in rows]
-            id_parts.append(pa.array(ids, pa.int64()))
-            text_parts.append(pa.array(texts, pa.string()))
-    del rows
+            read.id_parts.append(pa.array(ids, pa.int64()))
+            read.text_parts.append(pa.array(texts, pa.string()))
+    return read
+
+
+class _RegistryPrefetch:
+    """Pass 1 of registry_table() in a thread with its own database connection, started while the exact
+    passes write (the two use different cores: SQLite and DuckDB let go of the GIL). Not inside a
+    transaction: another connection could not see its uncommitted rows, so there it is read in line."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._version = features_version()
+        self._result: _StoredRead | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="registry-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = _read_stored(self._version)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+        finally:
+            connection.close()  # this thread's own connection
+
+    def result(self) -> _StoredRead:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def registry_table(*, prefetched: _StoredRead | None = None) -> pa.Table:
+    """The registry side of the model (equal to matching.prepare(registry_records())) as an Arrow table, in
+    person id order: stored features where the resident's record and the code are unchanged, prepared again
+    (and stored) where not. The stored texts go from the database cursor into Arrow chunk by chunk and are
+    decoded by DuckDB; Splink's DuckDB reads the table as it is (no pandas copy of 1.78M residents).
+    `prefetched` is pass 1 read ahead (_RegistryPrefetch) by the same code version."""
+    version = features_version()
+    tables = _registry_tables()
+    read = prefetched if prefetched is not None and prefetched.version == version else _read_stored(version)
+    id_parts, text_parts, stale, residents = read.id_parts, read.text_parts, read.stale, read.residents
+    del read
     keys: dict[str, str] = {}  # registry name -> match key, for this call only
     stale.sort()
     for start in range(0, len(stale), FRAME_CHUNK):
@@ -450,15 +500,22 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     # Uses the features the last run (or the nightly task) stored; a resident changed since simply falls to
     # the Python pass below, so the order of the two is a matter of speed, never of correctness.
     _exact_in_sql(batch)
-    exact = _exact(batch)
-    _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
-    del exact
-    rows = _row_frame(batch)
+    prefetch = None
+    if not connection.in_atomic_block and StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).exists():
+        prefetch = _RegistryPrefetch()  # rows are left for the model: read the registry side meanwhile
+    try:
+        exact = _exact(batch)
+        _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
+        del exact
+        rows = _row_frame(batch)
+    finally:
+        prefetched = prefetch.result() if prefetch else None
     decided: dict[int, tuple] = {}
     review: list[ReviewItem] = []
     if len(rows):
         say(f"batch {batch.pk}: registry side")
-        registry = registry_table()  # brings the stored features up to date for the next run too
+        registry = registry_table(prefetched=prefetched)  # brings the stored features up to date for the next run too
+        prefetched = None
         say(f"batch {batch.pk}: scoring {len(rows):,} rows against the registry")
         predictions, model = _predict([rows, registry], link_type="link_only", threshold=review_at, rows_in_list=len(rows))
         del rows
