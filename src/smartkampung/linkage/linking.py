@@ -499,15 +499,21 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
     say(f"batch {batch.pk}: exact NIK")
     # Uses the features the last run (or the nightly task) stored; a resident changed since simply falls to
     # the Python pass below, so the order of the two is a matter of speed, never of correctness.
-    _exact_in_sql(batch)
     prefetch = None
-    if not connection.in_atomic_block and StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).exists():
-        prefetch = _RegistryPrefetch()  # rows are left for the model: read the registry side meanwhile
+    if not connection.in_atomic_block and StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING, nik_valid=False).exclude(
+            outcome=RowOutcome.INVALID).exists():
+        # Some rows can only be linked by the model (no valid NIK): read the registry side meanwhile.
+        prefetch = _RegistryPrefetch()
     try:
-        exact = _exact(batch)
-        _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
-        del exact
-        rows = _row_frame(batch)
+        _exact_in_sql(batch)
+        if prefetch is None and not connection.in_atomic_block and StagedRow.objects.filter(
+                batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).exists():
+            prefetch = _RegistryPrefetch()  # rows are left for the model after all
+        with enrolling.paused_gc():
+            exact = _exact(batch)
+            _save_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
+            del exact
+            rows = _row_frame(batch)
     finally:
         prefetched = prefetch.result() if prefetch else None
     decided: dict[int, tuple] = {}
@@ -521,10 +527,12 @@ def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Call
         del rows
         registry = None  # Splink holds its own copy now
         try:
-            decided, review = _choose(batch=batch, run=run, predictions=predictions, model=model, accept_at=accept_at)
+            with enrolling.paused_gc():
+                decided, review = _choose(batch=batch, run=run, predictions=predictions, model=model, accept_at=accept_at)
         finally:
             model.close()
-    _save_links(decided)
+    with enrolling.paused_gc():
+        _save_links(decided)
     # Every row still pending after scoring has no candidate at all: a new or unknown person.
     StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).update(link_status=LinkStatus.NEW)
     say(f"batch {batch.pk}: enrolments")

@@ -172,10 +172,11 @@ def batch_stage(*, actor: Actor, batch: ImportBatch, progress: Callable[[int], N
             staged = pool.imap(_stage_worker_chunk, numbered_chunks())
         else:
             staged = (_stage_chunk(context, chunk) for chunk in numbered_chunks())
-        for chunk in staged:
-            done = _commit_chunk(batch, done, chunk)
-            if progress:
-                progress(done)
+        with enrolling.paused_gc():
+            for chunk in staged:
+                done = _commit_chunk(batch, done, chunk)
+                if progress:
+                    progress(done)
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
         raise
@@ -237,7 +238,8 @@ def _stage_worker_init(context: _StageContext) -> None:
 
 
 def _stage_worker_chunk(chunk: list[tuple[int, list]]) -> list[tuple]:
-    return _stage_chunk(_worker_context, chunk)
+    with enrolling.paused_gc():
+        return _stage_chunk(_worker_context, chunk)
 
 
 def _stage_row(batch, number, header, values, mapping, *, areas, villages, today, adapt: _Adapters | None = None) -> tuple:
