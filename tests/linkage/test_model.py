@@ -81,6 +81,15 @@ def scored():
         _record("b1", "Muhammad Zidan Arrasyid", dt.date(2007, 8, 12), "3510141208070001", sex="M", village="3510140001"),
         _record("b2", "Muiammad Zidan Arrasyid", dt.date(2007, 8, 12), "3510141208070001", sex="M", village="3510140002",
                 address="Dsn. Kidul", rt="8", rw="1"),
+        # the same core name under another opening word, born the same day in one village: two women
+        _record("c1", "Siti Kholifah", dt.date(1981, 10, 26), "3510016610810001", village="3510010003"),
+        _record("c2", "Nur Kholifah", dt.date(1981, 10, 26), "3510016610810002", village="3510010003", address="Dsn. Kulon"),
+        # a slip inside "Mochammad", which the canonicaliser then no longer recognises
+        _record("d1", "Mochammad Taufik", dt.date(1955, 2, 10), "3510011002550001", sex="M", village="3510010004"),
+        _record("d2", "Mochammda Taufik", dt.date(1955, 2, 10), "3510011002550001", sex="M", village="3510010004"),
+        # moved, no NIK, and a slip in the given name: only "birth date + sex + first letter" brings them together
+        _record("e1", "Sanemah", dt.date(1970, 3, 27), "3510016703700001", village="3510010005"),
+        _record("e2", "Saneemah", dt.date(1970, 3, 27), "", village="3510050001", address="Dsn. Lor"),
     ]
     model = matching.Model([matching.prepare(records)], link_type="dedupe_only", priors=True)
     try:
@@ -100,8 +109,8 @@ def _levels(evidence: dict) -> dict[str, str]:
 
 def test_nik_equality_is_weighed_with_the_counted_u(scored):
     _pairs, u = scored
-    # 4 NIKs present, one shared pair (b1, b2): 2 of 12 ordered pairs
-    assert u == pytest.approx(2 / 12)
+    # 9 NIKs present, two shared pairs (b1, b2) and (d1, d2): 4 of 72 ordered pairs
+    assert u == pytest.approx(4 / 72)
 
 
 def test_birth_dates_that_each_agree_with_their_own_nik_are_two_people(scored):
@@ -121,3 +130,25 @@ def test_a_typo_in_the_leading_word_is_a_typo_not_another_name(scored):
     _probability, evidence = pairs[frozenset(("b1", "b2"))]
     assert _levels(evidence)["name"] == "nama beda 1-2 huruf (salah ketik)"
     assert _levels(evidence)["nik"] == "NIK sama"
+
+
+def test_the_same_core_name_under_another_opening_word_is_its_own_level(scored):
+    pairs, _u = scored
+    _probability, evidence = pairs[frozenset(("c1", "c2"))]
+    assert _levels(evidence)["name"] == "nama inti sama, kata depan berbeda"
+
+
+def test_a_slip_inside_an_opening_word_is_read_on_the_name_as_written(scored):
+    pairs, _u = scored
+    _probability, evidence = pairs[frozenset(("d1", "d2"))]
+    # canonically "MOCHAMMDA TAUFIK" against "MUHAMMAD TAUFIK" (3 edits); as written, one swap
+    assert _levels(evidence)["name"] == "nama beda 1-2 huruf (salah ketik)"
+
+
+def test_a_moved_record_without_nik_and_with_a_slip_in_the_given_name_is_compared(scored):
+    pairs, _u = scored
+    _probability, evidence = pairs[frozenset(("e1", "e2"))]
+    levels = _levels(evidence)
+    assert levels["nik"] == "NIK kosong/tidak sah"
+    assert levels["village"] == "desa berbeda (pindah?)"
+    assert levels["birth_date"] == "tanggal lahir sama"

@@ -171,7 +171,10 @@ def comparisons(priors: dict | None = None) -> list:
             ).configure(**NAME_TF),
             # A typo anywhere, also in the word the core name leaves out ("Stii Aminah", "Muhaimad Rizky"):
             # the core name cannot see it, the whole canonical name can.
-            cll.LevenshteinLevel("match_name", 2).configure(label_for_charts="nama beda 1-2 huruf (salah ketik)", **SLIP_TF),
+            # The name as written too: a slip inside an opening word ("Mochammda Taufik") stops the canonicaliser
+            # from recognising the word, so the canonical names differ by more than the slip.
+            cll.CustomLevel("levenshtein(match_name_l, match_name_r) <= 2 OR levenshtein(raw_name_l, raw_name_r) <= 2").configure(
+                label_for_charts="nama beda 1-2 huruf (salah ketik)", **SLIP_TF),
             cll.JaroWinklerLevel("core_name", 0.88).configure(label_for_charts="nama mirip (Jaro-Winkler ≥ 0.88)"),
             cll.ElseLevel().configure(label_for_charts="nama berbeda"),
         ],
@@ -227,7 +230,8 @@ def comparisons(priors: dict | None = None) -> list:
         output_column_name="nik",
         comparison_levels=[
             # Not a null level: a list row without a valid NIK is more often a second listing, written
-            # from memory, than a first one, so its absence is evidence of its own, learnt like any other.
+            # from memory, than a first one, so its absence is evidence of its own, learnt like any other
+            # (also when both are missing: keeping that case as a null level cost F1 at 1M).
             cll.CustomLevel("nik_l IS NULL OR nik_r IS NULL", label_for_charts="NIK kosong/tidak sah"),
             cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama"),
             cll.CustomLevel(
@@ -480,6 +484,11 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
     return passes
 
 
+def _nik_null_warning(record: logging.LogRecord) -> bool:
+    """Splink warns about every comparison without a null level; the NIK has none on purpose (see comparisons())."""
+    return not record.getMessage().startswith("Warning: No null level found for comparison nik.")
+
+
 class Model:
     """One matching job: its own DuckDB connection, its own trained model."""
 
@@ -488,6 +497,7 @@ class Model:
         import duckdb
 
         logging.getLogger("splink").setLevel(logging.WARNING)
+        logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
@@ -523,7 +533,7 @@ class Model:
         self.trained = True
 
     def m_probabilities(self) -> dict:
-        return {(c.output_column_name, level.label_for_charts): round(level.m_probability, 6)
+        return {(c.output_column_name, level.label_for_charts): float(f"{level.m_probability:.6g}")  # significant digits: a tiny m is not 0
                 for c in self.linker._settings_obj.comparisons for level in c.comparison_levels
                 if not level.is_null_level and level.m_probability is not None}
 
