@@ -12,6 +12,7 @@ All reads and writes are set-based: the registry is read in one query, rows are 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import itertools
@@ -311,6 +312,29 @@ def _read_stored(version: str) -> _StoredRead:
     return read
 
 
+@contextlib.contextmanager
+def _reads_without_mmap():
+    """SQLite reads through read() instead of its memory map while linking: the pages a link run reads
+    (the list, the registry, the stored features: well over 1 GB) would otherwise all count in the
+    process's resident memory on top of the model's, and the kernel caches them either way."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()  # none for an in-memory database, which has no file to map
+    if row is None:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size = {int(row[0])}")
+
+
 class _RegistryPrefetch:
     """Pass 1 of registry_table() in a thread with its own database connection, started while the exact
     passes write (the two use different cores: SQLite and DuckDB let go of the GIL). Not inside a
@@ -327,7 +351,8 @@ class _RegistryPrefetch:
 
     def _run(self) -> None:
         try:
-            self._result = _read_stored(self._version)
+            with _reads_without_mmap():
+                self._result = _read_stored(self._version)
         except BaseException as error:  # handed to the caller by result()
             self._error = error
         finally:
@@ -488,6 +513,12 @@ def _predict(frames: list[pd.DataFrame], *, link_type: str, threshold: float, ro
 
 def link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Callable[[str], None] | None = None,
                accept_at: float | None = None, review_at: float | None = None) -> dict:
+    with _reads_without_mmap():
+        return _link_batch(actor=actor, batch=batch, run=run, progress=progress, accept_at=accept_at, review_at=review_at)
+
+
+def _link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Callable[[str], None] | None = None,
+                accept_at: float | None = None, review_at: float | None = None) -> dict:
     accept_at = matching.ACCEPT_AT if accept_at is None else accept_at
     review_at = matching.REVIEW_AT if review_at is None else review_at
     started = time.monotonic()
