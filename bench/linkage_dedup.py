@@ -77,7 +77,7 @@ def pair_completeness(list_path: Path, truth: dict[str, str]) -> dict[str, float
         "nik": same("nik"), "nik12": same("nik12"), "birth_date+given": same("birth_date") & same("given"),
         "birth_date+village": same("birth_date") & same("village"), "name+birth_year": same("match_name") & same("birth_year"),
         "name+village": same("match_name") & same("village"), "dob_key+village": same("dob_key") & same("village"),
-        "birth_date+sex+initial": same("birth_date") & same("sex") & ((left["match_name"].str[:1] == right["match_name"].str[:1]) & left["match_name"].notna()),
+        "birth_date+initial": same("birth_date") & ((left["match_name"].str[:1] == right["match_name"].str[:1]) & left["match_name"].notna()),
         "kk+sex": same("kk") & same("sex"),
         "kk-in-nik+given": (((left["nik"] == right["kk"]) | (left["kk"] == right["nik"])) & same("given")).fillna(False),
     }

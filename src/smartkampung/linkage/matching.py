@@ -309,8 +309,9 @@ def blocking_rules() -> list:
         block_on("match_name", "village"),
         block_on("dob_key", "village"),  # day and month swapped, and the name written otherwise
         # Moved and the given name mistyped or dropped, with no NIK (or another one) to find it by: the
-        # birth date, sex and first letter of the name (about 1.4 pairs a record at 1M records).
-        block_on("birth_date", "sex", "substr(match_name, 1, 1)"),
+        # birth date and the first letter of the name (about 2 pairs a record at 1M records; not the sex
+        # too, which many lists leave out).
+        block_on("birth_date", "substr(match_name, 1, 1)"),
         # Mistyped date and name inside one household: the same-sex members of a KK.
         block_on("kk", "sex"),
         "l.nik = r.kk AND l.given = r.given",  # a KK number typed into the NIK column
@@ -454,34 +455,78 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
 
     _estimate_match_rate(linker)
     _estimate_u(linker, seed=seed, connection=connection, tables=tables)
-    comparisons_by_name = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+
+    def current() -> dict:
+        # Splink replaces the comparison objects on every EM pass: always read the live ones.
+        return {c.output_column_name: c for c in linker._settings_obj.comparisons}
+
+    names = set(current())
     owned: dict[tuple[str, str], float] = {}
     passes = 0
-    for rule, owns in _EM_PASSES:
+    # A list without NIKs runs only the last of _EM_PASSES, which cannot see the name, the birth date or
+    # the village (its blocking columns): those would keep Splink's untrained defaults. The passes of
+    # _EM_WITHOUT_NIK then train what no pass owns yet, each comparison on a pass that does not block on it.
+    for rule, owns, fallback in [(r, o, False) for r, o in _EM_PASSES] + [(r, o, True) for r, o in _EM_WITHOUT_NIK]:
+        owns = tuple(n for n in owns if n in names)  # Splink's standard comparisons: its own median over passes
+        if fallback:
+            owns = tuple(n for n in owns if not any(k[0] == n for k in owned))
+            if not owns:
+                continue
+        # Splink 5's training session drops the comparisons its rule blocks on from the linker's own
+        # settings and puts them back only when the pass succeeds: a failed pass would leave the model
+        # without them (no birth date comparison at all), so a copy is put back.
+        saved = linker._settings_obj.core_model_settings.copy()
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+            session = linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
         except EMTrainingException:  # no pairs (the registry never shares a NIK)
+            linker._settings_obj.core_model_settings = saved
             continue
         except ValueError as error:
             # An m that underflows (a level EM never sees in this pass) fails the whole pass in Splink 5;
             # the other passes still estimate that comparison.
             if "m_probability" not in str(error):
                 raise
+            linker._settings_obj.core_model_settings = saved
             continue
         passes += 1
+        # The pass's own estimates: the comparisons it could estimate (not those its rule blocks on).
+        estimated = {c.output_column_name: c for c in session.core_model_settings.comparisons}
         for name in owns:
-            if name not in comparisons_by_name:  # Splink's standard comparisons: its own median over passes
-                continue
-            for level in comparisons_by_name[name].comparison_levels:
-                trained = [t["probability"] for t in level._trained_m_probabilities if isinstance(t["probability"], int | float)]
-                if trained and not level.is_null_level:
-                    owned[(name, level.label_for_charts)] = trained[-1]  # this pass's estimate
-    for name, comparison in comparisons_by_name.items():
+            for level in estimated[name].comparison_levels if name in estimated else ():
+                if not level.is_null_level and isinstance(level.m_probability, int | float):
+                    owned[(name, level.label_for_charts)] = level.m_probability
+    for name, comparison in current().items():
         for level in comparison.comparison_levels:
             m = owned.get((name, level.label_for_charts))
             if m is not None and getattr(level, "fix_m_probability", None) is not True:
                 level.m_probability = m
+    if passes:
+        # A comparison whose owner could not run (a small list: a pass fails on a level it never sees) keeps
+        # the priors, not what a pass that does not own it made of it (on a handful of pairs, anything).
+        _use_priors(linker, skip=owned)
     return passes
+
+
+_EM_WITHOUT_NIK = (
+    (block_on("birth_date", "match_name"), ("village", "address", "sex")),
+    (block_on("match_name", "village"), ("birth_date",)),
+    (block_on("birth_date", "village"), ("name",)),
+)
+
+
+def _use_priors(linker: Linker, *, skip: dict | None = None) -> None:
+    """Set m from priors.M_PROBABILITIES on every learnable level of the comparisons not in `skip` (keys
+    (comparison, label) of levels an owner pass estimated)."""
+    from .priors import M_PROBABILITIES
+
+    estimated = {name for name, _label in (skip or {})}
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name in estimated:
+            continue
+        for level in comparison.comparison_levels:
+            m = M_PROBABILITIES.get((comparison.output_column_name, level.label_for_charts))
+            if m is not None and not level.is_null_level and getattr(level, "fix_m_probability", None) is not True:
+                level.m_probability = m
 
 
 def _nik_null_warning(record: logging.LogRecord) -> bool:
@@ -523,13 +568,7 @@ class Model:
         elif _train(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names) == 0:
             # No pass could run (a small registry with no repeated NIK and too few same-day pairs):
             # the priors stand in for m, u stays what this data measured.
-            from .priors import M_PROBABILITIES
-
-            for comparison in self.linker._settings_obj.comparisons:
-                for level in comparison.comparison_levels:
-                    m = M_PROBABILITIES.get((comparison.output_column_name, level.label_for_charts))
-                    if m is not None and not level.is_null_level and getattr(level, "fix_m_probability", None) is not True:
-                        level.m_probability = m
+            _use_priors(self.linker)
         self.trained = True
 
     def m_probabilities(self) -> dict:
