@@ -368,8 +368,8 @@ def _estimate_match_rate(linker: Linker) -> None:
 # model that a true duplicate's birth date differs one time in five. And a pass says nothing true about
 # the comparisons its blocking favours: pairs that share a given name overstate how often a duplicate's
 # name agrees, so the name is learnt where only NIK and birth date were required. Splink would take the
-# median of every pass that saw a comparison; we keep only the owner's estimate (the median stays when
-# the owner pass could not run, e.g. a registry that never repeats a NIK). The NIK is learnt on "same
+# median of every pass that saw a comparison; we keep only the owner's estimate (the priors stand in when
+# no owner could run, e.g. a registry that never repeats a NIK; see _train). The NIK is learnt on "same
 # birth date, same full name, same village": "same birth date and first name" (used before) holds the
 # strangers born one day with serial 0001 in another kecamatan, whose NIKs differ in two digits only.
 _EM_PASSES = (
