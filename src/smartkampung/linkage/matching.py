@@ -362,20 +362,19 @@ def _estimate_match_rate(linker: Linker) -> None:
         settings._probability_two_random_records_match = default
 
 
-# EM passes, and the comparisons whose m each pass decides. Each pass must be a set of pairs that are
-# nearly all one person, or EM takes the strangers in it for duplicates with errors: "same name in the
-# same village" (a pass used before) holds thousands of different people at 1M records and taught the
-# model that a true duplicate's birth date differs one time in five. And a pass says nothing true about
-# the comparisons its blocking favours: pairs that share a given name overstate how often a duplicate's
-# name agrees, so the name is learnt where only NIK and birth date were required. Splink would take the
-# median of every pass that saw a comparison; we keep only the owner's estimate (the priors stand in when
-# no owner could run, e.g. a registry that never repeats a NIK; see _train). The NIK is learnt on "same
-# birth date, same full name, same village": "same birth date and first name" (used before) holds the
-# strangers born one day with serial 0001 in another kecamatan, whose NIKs differ in two digits only.
+# EM passes. Each pass must be a set of pairs that are nearly all one person, or EM takes the strangers
+# in it for duplicates with errors: "same name in the same village" (a pass used before) holds thousands
+# of different people at 1M records and taught the model that a true duplicate's birth date differs one
+# time in five. The NIK is learnt on "same birth date, same full name, same village": "same birth date
+# and first name" (used before) holds the strangers born one day with serial 0001 in another kecamatan,
+# whose NIKs differ in two digits only. Each comparison takes Splink's median over the passes that could
+# estimate it (those that do not block on its columns). Keeping only one "owner" pass per comparison was
+# tried (2026-12-02): neutral for `dedup`, but linking a list against the registry then sent fifteen
+# times more rows to review (1.0% of a 100k list instead of 0.07%), so the median stays.
 _EM_PASSES = (
-    (block_on("nik", "birth_date"), ("name", "sex", "village", "address")),
-    (block_on("nik", "given"), ("birth_date",)),
-    (block_on("birth_date", "match_name", "village"), ("nik",)),
+    block_on("nik", "birth_date"),
+    block_on("nik", "given"),
+    block_on("birth_date", "match_name", "village"),
 )
 
 
@@ -456,22 +455,15 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
     _estimate_match_rate(linker)
     _estimate_u(linker, seed=seed, connection=connection, tables=tables)
 
-    def current() -> dict:
-        # Splink replaces the comparison objects on every EM pass: always read the live ones.
-        return {c.output_column_name: c for c in linker._settings_obj.comparisons}
-
-    names = set(current())
-    owned: dict[tuple[str, str], float] = {}
+    names = {c.output_column_name for c in linker._settings_obj.comparisons}
+    estimated: set[str] = set()
     passes = 0
     # A list without NIKs runs only the last of _EM_PASSES, which cannot see the name, the birth date or
     # the village (its blocking columns): those would keep Splink's untrained defaults. The passes of
-    # _EM_WITHOUT_NIK then train what no pass owns yet, each comparison on a pass that does not block on it.
-    for rule, owns, fallback in [(r, o, False) for r, o in _EM_PASSES] + [(r, o, True) for r, o in _EM_WITHOUT_NIK]:
-        owns = tuple(n for n in owns if n in names)  # Splink's standard comparisons: its own median over passes
-        if fallback:
-            owns = tuple(n for n in owns if not any(k[0] == n for k in owned))
-            if not owns:
-                continue
+    # _EM_WITHOUT_NIK then train what no pass could, each on a pass that does not block on it.
+    for rule, wanted in [(r, ()) for r in _EM_PASSES] + list(_EM_WITHOUT_NIK):
+        if wanted and all(n in estimated for n in wanted if n in names):
+            continue
         # Splink 5's training session drops the comparisons its rule blocks on from the linker's own
         # settings and puts them back only when the pass succeeds: a failed pass would leave the model
         # without them (no birth date comparison at all), so a copy is put back.
@@ -489,21 +481,11 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
             linker._settings_obj.core_model_settings = saved
             continue
         passes += 1
-        # The pass's own estimates: the comparisons it could estimate (not those its rule blocks on).
-        estimated = {c.output_column_name: c for c in session.core_model_settings.comparisons}
-        for name in owns:
-            for level in estimated[name].comparison_levels if name in estimated else ():
-                if not level.is_null_level and isinstance(level.m_probability, int | float):
-                    owned[(name, level.label_for_charts)] = level.m_probability
-    for name, comparison in current().items():
-        for level in comparison.comparison_levels:
-            m = owned.get((name, level.label_for_charts))
-            if m is not None and getattr(level, "fix_m_probability", None) is not True:
-                level.m_probability = m
+        estimated |= {c.output_column_name for c in session.core_model_settings.comparisons}
     if passes:
-        # A comparison whose owner could not run (a small list: a pass fails on a level it never sees) keeps
-        # the priors, not what a pass that does not own it made of it (on a handful of pairs, anything).
-        _use_priors(linker, skip=owned)
+        # A comparison no pass could estimate (a small list: a pass fails on a level it never sees) takes
+        # the priors rather than Splink's untrained defaults.
+        _use_priors(linker, skip=estimated)
     return passes
 
 
@@ -514,14 +496,12 @@ _EM_WITHOUT_NIK = (
 )
 
 
-def _use_priors(linker: Linker, *, skip: dict | None = None) -> None:
-    """Set m from priors.M_PROBABILITIES on every learnable level of the comparisons not in `skip` (keys
-    (comparison, label) of levels an owner pass estimated)."""
+def _use_priors(linker: Linker, *, skip: set[str] | None = None) -> None:
+    """Set m from priors.M_PROBABILITIES on every learnable level of the comparisons not named in `skip`."""
     from .priors import M_PROBABILITIES
 
-    estimated = {name for name, _label in (skip or {})}
     for comparison in linker._settings_obj.comparisons:
-        if comparison.output_column_name in estimated:
+        if comparison.output_column_name in (skip or set()):
             continue
         for level in comparison.comparison_levels:
             m = M_PROBABILITIES.get((comparison.output_column_name, level.label_for_charts))
