@@ -107,6 +107,12 @@ def _levels(evidence: dict) -> dict[str, str]:
     return {f["field"]: f["level"] for f in evidence["fields"]}
 
 
+def _pair_levels(scored, a: str, b: str) -> dict[str, str]:
+    pairs, _u = scored
+    _probability, evidence = pairs[frozenset((a, b))]
+    return _levels(evidence)
+
+
 def test_nik_equality_is_weighed_with_the_counted_u(scored):
     _pairs, u = scored
     # 9 NIKs present, two shared pairs (b1, b2) and (d1, d2): 4 of 72 ordered pairs
@@ -125,30 +131,23 @@ def test_birth_dates_that_each_agree_with_their_own_nik_are_two_people(scored):
 
 
 def test_a_typo_in_the_leading_word_is_a_typo_not_another_name(scored):
-    pairs, _u = scored
-    # (the level, not the probability: on four records the measured u values mean nothing)
-    _probability, evidence = pairs[frozenset(("b1", "b2"))]
-    assert _levels(evidence)["name"] == "nama beda 1-2 huruf (salah ketik)"
-    assert _levels(evidence)["nik"] == "NIK sama"
+    # (the level, not the probability: on a few records the measured u values mean nothing)
+    levels = _pair_levels(scored, "b1", "b2")
+    assert levels["name"] == "nama beda 1-2 huruf (salah ketik)"
+    assert levels["nik"] == "NIK sama"
 
 
 def test_the_same_core_name_under_another_opening_word_is_its_own_level(scored):
-    pairs, _u = scored
-    _probability, evidence = pairs[frozenset(("c1", "c2"))]
-    assert _levels(evidence)["name"] == "nama inti sama, kata depan berbeda"
+    assert _pair_levels(scored, "c1", "c2")["name"] == "nama inti sama, kata depan berbeda"
 
 
 def test_a_slip_inside_an_opening_word_is_read_on_the_name_as_written(scored):
-    pairs, _u = scored
-    _probability, evidence = pairs[frozenset(("d1", "d2"))]
     # canonically "MOCHAMMDA TAUFIK" against "MUHAMMAD TAUFIK" (3 edits); as written, one swap
-    assert _levels(evidence)["name"] == "nama beda 1-2 huruf (salah ketik)"
+    assert _pair_levels(scored, "d1", "d2")["name"] == "nama beda 1-2 huruf (salah ketik)"
 
 
 def test_a_moved_record_without_nik_and_with_a_slip_in_the_given_name_is_compared(scored):
-    pairs, _u = scored
-    _probability, evidence = pairs[frozenset(("e1", "e2"))]
-    levels = _levels(evidence)
+    levels = _pair_levels(scored, "e1", "e2")
     assert levels["nik"] == "NIK kosong/tidak sah"
     assert levels["village"] == "desa berbeda (pindah?)"
     assert levels["birth_date"] == "tanggal lahir sama"

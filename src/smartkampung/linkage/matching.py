@@ -470,13 +470,10 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
         saved = linker._settings_obj.core_model_settings.copy()
         try:
             session = linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
-        except EMTrainingException:  # no pairs (the registry never shares a NIK)
-            linker._settings_obj.core_model_settings = saved
-            continue
-        except ValueError as error:
-            # An m that underflows (a level EM never sees in this pass) fails the whole pass in Splink 5;
-            # the other passes still estimate that comparison.
-            if "m_probability" not in str(error):
+        except (EMTrainingException, ValueError) as error:
+            # No pairs (the registry never shares a NIK), or an m that underflows (a level EM never sees in
+            # this pass) fails the whole pass in Splink 5; the other passes still estimate that comparison.
+            if isinstance(error, ValueError) and "m_probability" not in str(error):
                 raise
             linker._settings_obj.core_model_settings = saved
             continue
@@ -500,8 +497,9 @@ def _use_priors(linker: Linker, *, skip: set[str] | None = None) -> None:
     """Set m from priors.M_PROBABILITIES on every learnable level of the comparisons not named in `skip`."""
     from .priors import M_PROBABILITIES
 
+    skip = skip or set()
     for comparison in linker._settings_obj.comparisons:
-        if comparison.output_column_name in (skip or set()):
+        if comparison.output_column_name in skip:
             continue
         for level in comparison.comparison_levels:
             m = M_PROBABILITIES.get((comparison.output_column_name, level.label_for_charts))
@@ -514,6 +512,9 @@ def _nik_null_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("Warning: No null level found for comparison nik.")
 
 
+logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
+
+
 class Model:
     """One matching job: its own DuckDB connection, its own trained model."""
 
@@ -522,7 +523,6 @@ class Model:
         import duckdb
 
         logging.getLogger("splink").setLevel(logging.WARNING)
-        logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
