@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 
 import duckdb
@@ -153,16 +154,20 @@ def test_a_moved_record_without_nik_and_with_a_slip_in_the_given_name_is_compare
     assert levels["birth_date"] == "tanggal lahir sama"
 
 
-def test_a_list_without_niks_still_trains_the_name_birth_date_and_village():
-    """Without NIKs only the last main EM pass runs; the passes without the NIK train the rest."""
+def _records_without_nik(records: int, seed: int) -> list[tuple[matching.MatchRecord, str]]:
     from smartkampung.linkage.cleaning import parse_date
     from smartkampung.linkage.synthetic import agency_list
 
-    records = [
-        matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
-                             sex="M" if row["jk"] == "L" else "F", village=row["desa"], kecamatan=row["kecamatan"], address=row["alamat"])
-        for row, _entity in agency_list(records=3000, seed=3)
+    return [
+        (matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
+                              sex="M" if row["jk"] == "L" else "F", village=row["desa"], kecamatan=row["kecamatan"], address=row["alamat"]), entity)
+        for row, entity in agency_list(records=records, seed=seed)
     ]
+
+
+def test_a_list_without_niks_still_trains_the_name_birth_date_and_village():
+    """Without NIKs only the last main EM pass runs; the passes without the NIK train the rest."""
+    records = [record for record, _entity in _records_without_nik(3000, seed=3)]
     model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
     try:
         passes = matching._train(model.linker, seed=1, connection=model.connection, tables=model.table_names)
@@ -172,3 +177,53 @@ def test_a_list_without_niks_still_trains_the_name_birth_date_and_village():
     assert passes >= 2  # the NIK passes found nothing; at least one pass without the NIK ran besides the last
     for key in (("name", "nama sama persis"), ("birth_date", "tanggal lahir sama"), ("village", "desa sama")):
         assert 0 < trained.get(key, 0) < 1, key
+
+
+def test_blocking_widens_only_as_far_as_the_pairs_budget(monkeypatch):
+    born = dt.date(1990, 5, 1)
+    records = [
+        # four share a birth date (6 pairs), three of them the same words in another order (3 pairs);
+        # everyone shares the address (28 pairs) and the village
+        _record("r1", "Siti Aminah", born, ""), _record("r2", "Aminah Siti", born, ""), _record("r3", "Siti Aminah", born, ""),
+        _record("r4", "Budi Santoso", born, ""),
+        *(_record(f"s{i}", f"Orang Lain {i}", dt.date(1960 + i, 1, 1), "") for i in range(4)),
+    ]
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.register("frame", matching.prepare(records))
+        connection.execute("CREATE TABLE records AS SELECT * FROM frame")
+        narrow = len(matching.blocking_rules())
+        assert matching.blocking_rules(connection, ["records"]) == ["1 = 1"]  # 28 pairs: every one is scored
+
+        monkeypatch.setattr(matching, "BROAD_PAIRS", 10)  # fewer than all 28: only what fits
+        rules = matching.blocking_rules(connection, ["records"])
+        added = [r.get_blocking_rule("duckdb").blocking_rule_sql for r in rules[narrow:]]
+        assert len(added) == 2, added
+        assert "birth_date" in added[0] and "list_sort" in added[1].lower()  # 6 + 3 pairs; the address (28) would not fit
+
+        monkeypatch.setattr(matching, "BROAD_PAIRS", 2)
+        assert len(matching.blocking_rules(connection, ["records"])) == narrow
+    finally:
+        connection.close()
+
+
+def test_a_list_without_niks_takes_its_prior_from_the_trained_scores():
+    """No NIK says how many pairs are one person; the trained model's own scores do."""
+    listed = _records_without_nik(3000, seed=5)
+    counts = collections.Counter(entity for _record, entity in listed)
+    # the people listed more than once and as many listed once: far more duplicates than the size suggests
+    repeated = [(r, e) for r, e in listed if counts[e] > 1]
+    once = [(r, e) for r, e in listed if counts[e] == 1][: len(repeated)]
+    chosen = repeated + once
+    true_pairs = sum(n * (n - 1) / 2 for n in counts.values() if n > 1)
+    true_rate = true_pairs / (len(chosen) * (len(chosen) - 1) / 2)
+
+    model = matching.Model([matching.prepare(r for r, _e in chosen)], link_type="dedupe_only")
+    try:
+        default = model.linker._settings_obj._probability_two_random_records_match
+        model.train()
+        estimated = model.linker._settings_obj._probability_two_random_records_match
+    finally:
+        model.close()
+    assert default < true_rate / 2  # the default from the size alone is far off
+    assert true_rate / 1.5 < estimated < true_rate * 1.5, (estimated, true_rate)

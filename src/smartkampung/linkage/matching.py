@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -298,8 +299,53 @@ def comparisons(priors: dict | None = None) -> list:
     return [name, birth_date, sex, nik, household, village, address]
 
 
-def blocking_rules() -> list:
-    """Candidate pairs: each rule includes a personal field, so households alone never make pairs."""
+# Lists small enough that scoring more pairs costs seconds get broader rules on top, while the pairs they
+# would add stay within BROAD_PAIRS (every pair, when there are no more than that): a list of a few
+# thousand records whose duplicates carry several errors at once (FEBRL's: the date and the first name
+# mistyped, the words of the name swapped) escapes the narrow rules. At a million records each of these
+# keys alone makes millions of pairs, so none is added there.
+BROAD_PAIRS = 2_000_000
+BROAD_KEYS = (
+    ("birth_date",),
+    ("array_to_string(list_sort(name_tokens), ' ')",),  # the same words in another order
+    ("address",),
+    ("given", "village"),
+    ("substr(match_name, 1, 3)",),
+    ("village",),
+)
+
+
+def _key_pairs(connection, tables: list[str], keys: tuple[str, ...]) -> float:
+    """How many pairs an equi-join on `keys` makes (pairs sharing a value; a missing value joins nothing)."""
+    present = " AND ".join(f"({k}) IS NOT NULL" for k in keys)
+    grouped = "SELECT {k}, count(*) AS n FROM {t} WHERE " + present + " GROUP BY ALL"
+    select = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+    if len(tables) == 1:
+        return connection.execute(f"SELECT coalesce(sum(n * (n - 1) / 2), 0)::DOUBLE FROM ({grouped.format(k=select, t=tables[0])})").fetchall()[0][0]
+    left, right = (grouped.format(k=select, t=t) for t in tables)
+    on = " AND ".join(f"l.k{i} = r.k{i}" for i in range(len(keys)))
+    return connection.execute(f"SELECT coalesce(sum(l.n * r.n), 0)::DOUBLE FROM ({left}) l JOIN ({right}) r ON {on}").fetchall()[0][0]
+
+
+def blocking_rules(connection=None, tables: list[str] | None = None) -> list:
+    """Candidate pairs: each rule includes a personal field, so households alone never make pairs.
+
+    Given the job's connection and tables, the broad rules that fit in BROAD_PAIRS are added (see above)."""
+    rules = _narrow_rules()
+    if connection is None:
+        return rules
+    if _pairs(connection, tables) <= BROAD_PAIRS:
+        return ["1 = 1"]  # every pair
+    budget = BROAD_PAIRS
+    for keys in BROAD_KEYS:
+        added = _key_pairs(connection, tables, keys)
+        if added <= budget:
+            rules.append(block_on(*keys))
+            budget -= added
+    return rules
+
+
+def _narrow_rules() -> list:
     return [
         block_on("nik"),
         block_on("nik12"),
@@ -332,7 +378,7 @@ def standard_comparisons() -> list:
     ]
 
 
-def _settings(link_type: str, *, standard: bool = False, priors: bool = False, prior_match_rate: float = 0.0001) -> SettingsCreator:
+def _settings(link_type: str, *, rules: list, standard: bool = False, priors: bool = False, prior_match_rate: float = 0.0001) -> SettingsCreator:
     if standard:
         chosen = standard_comparisons()
     else:
@@ -343,15 +389,16 @@ def _settings(link_type: str, *, standard: bool = False, priors: bool = False, p
         link_type=link_type,
         comparisons=chosen,
         probability_two_random_records_match=prior_match_rate,
-        blocking_rules_to_generate_predictions=blocking_rules(),
+        blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
         max_iterations=20,
     )
 
 
-def _estimate_match_rate(linker: Linker) -> None:
-    """The prior match rate from pairs sharing a NIK; a list without NIKs keeps the default from its size."""
+def _estimate_match_rate(linker: Linker) -> bool:
+    """The prior match rate from pairs sharing a NIK; returns False (the default from the list's size
+    stays) when no two records share one."""
     settings = linker._settings_obj  # Splink has no public getter for the prior
     default = settings._probability_two_random_records_match
     try:
@@ -360,6 +407,31 @@ def _estimate_match_rate(linker: Linker) -> None:
         pass
     if not settings._probability_two_random_records_match > 0:  # no two records share a NIK
         settings._probability_two_random_records_match = default
+        return False
+    return True
+
+
+def _match_rate_from_scores(linker: Linker, *, connection, tables: list[str]) -> None:
+    """The prior match rate of a list without NIKs: the expected number of matches among the candidate
+    pairs, as the trained model scores them, over all pairs. This is EM's update of the prior, run to
+    its fixed point on one prediction (a pair's weight less the prior it was scored with is its Bayes
+    factor). The default from the list's size was five times too low on FEBRL, whose records have up to
+    nine duplicates each, and every true pair with one field against it fell below the threshold."""
+    settings = linker._settings_obj
+    scored_with = settings._probability_two_random_records_match
+    predictions = linker.inference.predict()
+    factor = f"(match_weight - {math.log2(scored_with / (1 - scored_with))})"  # log2 of the Bayes factor
+    pairs = _pairs(connection, tables)
+    rate = scored_with
+    for _ in range(100):
+        odds = math.log2(rate / (1 - rate))
+        expected = connection.execute(f"SELECT coalesce(sum(1 / (1 + pow(2, -({factor} + {odds})))), 0) FROM {predictions.physical_name}").fetchall()[0][0]
+        updated = min(0.5, max(expected, 1.0) / pairs)
+        if abs(updated - rate) <= 1e-3 * rate:
+            break
+        rate = updated
+    predictions.drop_table_from_database_and_remove_from_cache()
+    settings._probability_two_random_records_match = updated
 
 
 # EM passes. Each pass must be a set of pairs that are nearly all one person, or EM takes the strangers
@@ -449,10 +521,11 @@ def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> 
 
 
 def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
-    """u by random sampling (and NIK equality by counting), m by EM on blocking rules; returns how many EM passes ran."""
+    """u by random sampling (and NIK equality by counting), m by EM on blocking rules, the prior from the
+    NIKs or else from the trained scores; returns how many EM passes ran."""
     from splink.internals.exceptions import EMTrainingException
 
-    _estimate_match_rate(linker)
+    from_nik = _estimate_match_rate(linker)
     _estimate_u(linker, seed=seed, connection=connection, tables=tables)
 
     names = {c.output_column_name for c in linker._settings_obj.comparisons}
@@ -483,6 +556,10 @@ def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
         # A comparison no pass could estimate (a small list: a pass fails on a level it never sees) takes
         # the priors rather than Splink's untrained defaults.
         _use_priors(linker, skip=estimated)
+    else:
+        _use_priors(linker)
+    if not from_nik:
+        _match_rate_from_scores(linker, connection=connection, tables=tables)
     return passes
 
 
@@ -534,7 +611,8 @@ class Model:
         # the records have one duplicate (dedupe).
         sizes = [max(1, len(f)) for f in frames]
         rate = 0.9 / max(sizes) if link_type == "link_only" and len(sizes) > 1 else min(0.5, 0.2 / sizes[0])
-        settings = _settings(link_type, standard=standard, priors=priors, prior_match_rate=rate)
+        rules = blocking_rules(self.connection, self.table_names)
+        settings = _settings(link_type, rules=rules, standard=standard, priors=priors, prior_match_rate=rate)
         self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
         self.priors = priors
         self.seed = seed
@@ -545,10 +623,10 @@ class Model:
             # m comes from the priors; u and the prior match rate are still measured on this data.
             _estimate_match_rate(self.linker)
             _estimate_u(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names)
-        elif _train(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names) == 0:
-            # No pass could run (a small registry with no repeated NIK and too few same-day pairs):
-            # the priors stand in for m, u stays what this data measured.
-            _use_priors(self.linker)
+        else:
+            # With no pass able to run (a small registry with no repeated NIK and too few same-day pairs)
+            # the priors stand in for m; u stays what this data measured.
+            _train(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names)
         self.trained = True
 
     def m_probabilities(self) -> dict:
