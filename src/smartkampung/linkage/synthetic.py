@@ -140,29 +140,31 @@ LIST_HEADER = ("nik", "no_kk", "nama", "tgl_lahir", "jk", "alamat", "rt", "rw", 
 
 
 def registry_sample(*, rows: int, seed: int) -> list[dict]:
-    """`rows` living residents picked evenly by id, with their current household (one query)."""
+    """`rows` living residents picked evenly by id, with their current household.
+
+    The pick is made on the membership ids alone, then only the picked rows are read with their joins:
+    streaming the whole joined table through a server-side cursor made PostgreSQL choose a fast-start
+    plan that took 74 s for 60,000 people (the synth of the full regency sat on it for many minutes)."""
     from smartkampung.core.models import Area
     from smartkampung.registry.models import Membership
 
     memberships = Membership.objects.filter(end_date__isnull=True, person__date_of_death__isnull=True, person__merged_into__isnull=True)
-    total = memberships.count()
-    if total == 0 or rows <= 0:
+    ids = list(memberships.order_by("person_id", "id").values_list("id", flat=True))
+    if not ids or rows <= 0:
         return []
-    step = max(1, total // rows)
-    offset = seed % step
+    step = max(1, len(ids) // rows)
+    picked_ids = ids[seed % step :: step][:rows]
+    del ids
     names = dict(Area.objects.values_list("code", "name"))
-    picked = memberships.order_by("person_id").values_list(
-        "person_id", "person__nik", "person__name", "person__sex", "person__birth_date", "household__kk_number",
-        "household__village__code", "household__street", "household__dusun", "household__rt", "household__rw",
-    )
     out = []
-    for index, (pk, nik, name, sex, born, kk, code, street, dusun, rt, rw) in enumerate(picked.iterator(chunk_size=5000)):
-        if (index - offset) % step:
-            continue
-        out.append({"person_id": pk, "nik": nik, "name": name, "sex": sex, "born": born, "kk": kk, "village": names[code],
-                    "kecamatan": names[code[:8]], "street": street, "dusun": dusun, "rt": rt, "rw": rw})
-        if len(out) >= rows:
-            break
+    for start in range(0, len(picked_ids), 5000):
+        chunk = Membership.objects.filter(id__in=picked_ids[start : start + 5000]).order_by("person_id", "id").values_list(
+            "person_id", "person__nik", "person__name", "person__sex", "person__birth_date", "household__kk_number",
+            "household__village__code", "household__street", "household__dusun", "household__rt", "household__rw",
+        )
+        for pk, nik, name, sex, born, kk, code, street, dusun, rt, rw in chunk:
+            out.append({"person_id": pk, "nik": nik, "name": name, "sex": sex, "born": born, "kk": kk, "village": names[code],
+                        "kecamatan": names[code[:8]], "street": street, "dusun": dusun, "rt": rt, "rw": rw})
     return out
 
 
