@@ -91,6 +91,9 @@ def scored():
         # moved, no NIK, and a slip in the given name: only "birth date + first letter of the name" brings them together
         _record("e1", "Sanemah", dt.date(1970, 3, 27), "3510016703700001", village="3510010005"),
         _record("e2", "Saneemah", dt.date(1970, 3, 27), "", village="3510050001", address="Dsn. Lor"),
+        # the same address words in another order
+        _record("f1", "Sri Wahyuni", dt.date(1966, 4, 2), "", address="Dsn. Krajan Gg. Mawar", rt="", rw=""),
+        _record("f2", "Sri Wahyuni", dt.date(1966, 4, 2), "", address="Gg. Mawar Dsn. Krajan", rt="", rw=""),
     ]
     model = matching.Model([matching.prepare(records)], link_type="dedupe_only", priors=True)
     try:
@@ -227,3 +230,8 @@ def test_a_list_without_niks_takes_its_prior_from_the_trained_scores():
         model.close()
     assert default < true_rate / 2  # the default from the size alone is far off
     assert true_rate / 1.5 < estimated < true_rate * 1.5, (estimated, true_rate)
+
+
+def test_an_address_written_in_another_word_order_is_its_own_level(scored):
+    assert _pair_levels(scored, "f1", "f2")["address"] == "alamat sama, urutan kata lain"
+    assert _pair_levels(scored, "c2", "f1")["address"] == "alamat berbeda"  # other words

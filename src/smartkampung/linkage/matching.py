@@ -290,6 +290,8 @@ def comparisons(priors: dict | None = None) -> list:
                             label_for_charts="alamat kosong").configure(is_null_level=True),
             cll.CustomLevel("address_l = address_r AND rt_rw_l = rt_rw_r", label_for_charts="alamat dan RT/RW sama"),
             cll.CustomLevel("jaro_winkler_similarity(address_l, address_r) >= 0.9", label_for_charts="alamat mirip"),
+            # "Dusun Krajan Gg. Mawar" / "Gg. Mawar Dusun Krajan": the same words, written in another order
+            cll.CustomLevel("list_sort(string_split(address_l, ' ')) = list_sort(string_split(address_r, ' '))", label_for_charts="alamat sama, urutan kata lain"),
             cll.CustomLevel("rt_rw_l = rt_rw_r", label_for_charts="RT/RW sama"),
             cll.ElseLevel().configure(label_for_charts="alamat berbeda"),
         ],
