@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AuditEvent
@@ -139,6 +140,43 @@ def test_only_analysts_link(users, agency_list):
     batch.refresh_from_db()
     assert (batch.status, StagedRow.objects.filter(batch=batch).exclude(link_status__in=("pending", "new")).count()) == (BatchStatus.STAGED, 0)
 
+
+
+def test_a_run_that_fails_at_the_end_leaves_the_batch_as_it_was_and_the_next_run_links_it(users, agency_list, monkeypatch):
+    """Links, enrolments and review items land together: a run that dies while writing them leaves every
+    row pending, no enrolment and no review item (and no temporary table behind); the next run does it all."""
+    from smartkampung.linkage import outcomes
+
+    path, truth = agency_list(rows=120, seed=3)
+    a = actor(users["analyst"])
+    batch = services.import_file(actor=a, path=path, programme_code="RANTANG_KASIH").batch
+    before = sorted(StagedRow.objects.filter(batch=batch).values_list("id", "link_status", "person_id", "evidence", "enrolment_id"))
+    enrolments, reviews = Enrolment.objects.count(), ReviewItem.objects.count()
+    real_write = outcomes.write
+
+    def dies_half_way():
+        real_write()  # every row written, then the process dies before the commit
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(outcomes, "write", dies_half_way)
+    with pytest.raises(RuntimeError, match="power cut"):
+        services.link_run(actor=a, batch=batch, include_registry=False, accept_at=0.99, review_at=0.2)
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.STAGED and "power cut" in batch.error
+    assert sorted(StagedRow.objects.filter(batch=batch).values_list("id", "link_status", "person_id", "evidence", "enrolment_id")) == before
+    assert (Enrolment.objects.count(), ReviewItem.objects.count()) == (enrolments, reviews)
+    with pytest.raises(Exception):  # noqa: B017 (the table's absence is the point; its error type is the driver's)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {outcomes.TABLE}")
+
+    monkeypatch.setattr(outcomes, "write", real_write)
+    run = services.link_run(actor=a, batch=batch, include_registry=False, accept_at=0.99, review_at=0.2)
+    summary = run.summary["batches"][batch.pk]
+    assert summary["exact"] > 50 and summary["enrolments"] > 50
+    assert not StagedRow.objects.filter(batch=batch, link_status=LinkStatus.PENDING).exists()
+    linked = StagedRow.objects.filter(batch=batch, link_status__in=(LinkStatus.EXACT, LinkStatus.MATCHED))
+    assert all(truth[r.row_number - 1] == r.person_id for r in linked)
+    assert Enrolment.objects.count() - enrolments == summary["enrolments"] == StagedRow.objects.filter(batch=batch, enrolment__isnull=False).count()
 
 def test_merge_keeps_both_histories_and_every_enrolment(users, family, kemiren):
     from smartkampung.programmes.models import Programme
@@ -290,9 +328,9 @@ def test_registry_side_read_ahead_in_a_thread_equals_the_read_in_line(db):
 
 
 def test_exact_pass_in_sql_links_the_rows_whose_canonical_names_agree(users, agency_list):
-    """The one-UPDATE exact pass links exactly the rows whose valid NIK and birth date name a living,
+    """The one-statement exact pass links exactly the rows whose valid NIK and birth date name a living,
     unmerged resident with the same canonical name; the Python pass is left the spelling variants."""
-    from smartkampung.linkage import linking
+    from smartkampung.linkage import linking, outcomes
     from smartkampung.registry.names import match_key
 
     path, _truth = agency_list(rows=120, seed=4)
@@ -304,13 +342,16 @@ def test_exact_pass_in_sql_links_the_rows_whose_canonical_names_agree(users, age
             if match_key(person.name) == row.match_name:
                 expected[row.pk] = (person.pk, person.village_id)
     linking.registry_frame()
-    assert linking._exact_in_sql(batch) == len(expected) > 50
+    with outcomes.held():
+        assert linking._exact_in_sql(batch) == len(expected) > 50
+        # The rest (a name spelt otherwise) is still the Python pass's, and nothing is linked twice.
+        rest = linking._exact(batch)
+        assert not set(rest) & set(expected)
+        assert not StagedRow.objects.filter(batch=batch, link_status=LinkStatus.EXACT).exists()  # held until the run writes them
+        assert outcomes.write() == len(expected)
     linked = StagedRow.objects.filter(batch=batch, link_status=LinkStatus.EXACT)
     assert {r.pk: (r.person_id, r.village_id) for r in linked} == expected
     assert {(r.match_probability, r.evidence["method"]) for r in linked} == {(1.0, "exact")}
-    # The rest (a name spelt otherwise) is still the Python pass's, and nothing is linked twice.
-    rest = linking._exact(batch)
-    assert not set(rest) & set(expected)
 
 
 def test_refresh_task_stores_the_registry_side(db):

@@ -20,6 +20,7 @@ from smartkampung.core.audit import Actor, audit_record
 from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Source, Unit
 from smartkampung.registry.models import Membership, Person
 
+from . import outcomes
 from .models import ImportBatch, LinkStatus, RowOutcome, StagedRow
 
 
@@ -55,17 +56,23 @@ def _q(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _rows(batch: ImportBatch, row_ids: list[int] | None) -> list[tuple]:
+def _rows(batch: ImportBatch, row_ids: list[int] | None, run_outcomes: bool) -> list[tuple]:
     """(row id, person id, listed NIK, listed name, link status, person's NIK, name, village, death date,
-    current household) of the rows not enrolled yet: one joined read (per chunk of ids)."""
-    sql = (f"SELECT s.id, s.person_id, s.nik, s.name, s.link_status, p.nik, p.name, p.village_id, p.date_of_death, m.household_id "
-           f"FROM {_q(StagedRow)} s LEFT JOIN {_q(Person)} p ON p.id = s.person_id "
-           f"LEFT JOIN {_q(Membership)} m ON m.person_id = s.person_id AND m.end_date IS NULL "
+    current household) of the rows not enrolled yet: one joined read (per chunk of ids). With
+    `run_outcomes`, a row's link is the one the running link run decided (outcomes.py), where it has one."""
+    if run_outcomes:
+        person, status = "COALESCE(o.person_id, s.person_id)", "COALESCE(o.link_status, s.link_status)"
+        source = f"{_q(StagedRow)} s LEFT JOIN {outcomes.TABLE} o ON o.id = s.id"
+    else:
+        person, status, source = "s.person_id", "s.link_status", f"{_q(StagedRow)} s"
+    sql = (f"SELECT s.id, p.id, s.nik, s.name, {status}, p.nik, p.name, p.village_id, p.date_of_death, m.household_id "
+           f"FROM {source} LEFT JOIN {_q(Person)} p ON p.id = {person} "
+           f"LEFT JOIN {_q(Membership)} m ON m.person_id = p.id AND m.end_date IS NULL "
            f"WHERE s.batch_id = %s AND s.enrolment_id IS NULL AND s.outcome <> %s")
     out: dict[int, tuple] = {}  # one row each, even if a resident had two open memberships
     with connection.cursor() as cursor:
         if row_ids is None:
-            cursor.execute(sql + f" AND s.link_status IN ({', '.join(['%s'] * len(ENROLLING_STATUSES))})", [batch.pk, RowOutcome.INVALID, *ENROLLING_STATUSES])
+            cursor.execute(sql + f" AND {status} IN ({', '.join(['%s'] * len(ENROLLING_STATUSES))})", [batch.pk, RowOutcome.INVALID, *ENROLLING_STATUSES])
             while part := cursor.fetchmany(20000):
                 out.update((r[0], r) for r in part)
         else:
@@ -110,20 +117,21 @@ def _update_rows(cursor, sqlite_set: str, pg_set: str, pg_type: str, pairs: list
 
 
 @transaction.atomic
-def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = None) -> int:
+def enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None = None, run_outcomes: bool = False) -> int:
     """Enrol the rows' people in the batch's programme (every row of the batch not enrolled yet when
     `row_ids` is None); returns how many enrolments were made. Written with executemany: a list of a
-    million rows is a few statements, not a million ORM objects."""
+    million rows is a few statements, not a million ORM objects. With `run_outcomes` (a link run), the
+    rows' links are read from, and their enrolments and notes written to, the run's outcomes."""
     if row_ids is not None and not row_ids:
         return 0
     with paused_gc():
-        return _enrol_rows(actor=actor, batch=batch, row_ids=row_ids)
+        return _enrol_rows(actor=actor, batch=batch, row_ids=row_ids, run_outcomes=run_outcomes)
 
 
-def _enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None) -> int:
+def _enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None, run_outcomes: bool) -> int:
     programme, on = batch.programme, batch.starts_on
     ref = f"linkage import {batch.pk}: {batch.file_name}"[:120]
-    rows = _rows(batch, row_ids)
+    rows = _rows(batch, row_ids, run_outcomes)
     by_household = programme.unit == Unit.HOUSEHOLD
     taken = _taken(programme, on)
 
@@ -180,9 +188,14 @@ def _enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None) 
             cursor.execute(f"INSERT INTO {_q(EnrolmentEvent)} (enrolment_id, kind, at, actor_id, details) SELECT id, %s, %s, %s, %s "
                            f"FROM {_q(Enrolment)} WHERE programme_id = %s AND source_ref = %s AND id > %s",
                            ["created", now, user_id, details, programme.pk, ref, before])
-            _update_rows(cursor, "enrolment_id = %s", "enrolment_id = t.v", "bigint",
-                         [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)])
-        if notes:
+            ids = [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)]
+            if run_outcomes:
+                outcomes.set_column("enrolment_id", ids)
+            else:
+                _update_rows(cursor, "enrolment_id = %s", "enrolment_id = t.v", "bigint", ids)
+        if run_outcomes:
+            outcomes.set_column("note", notes)
+        elif notes:
             # The reason joins the row's evidence in the database: no read and rewrite of each row's JSON here.
             _update_rows(cursor, "evidence = json_set(evidence, '$.enrolment', %s)", "evidence = evidence || jsonb_build_object('enrolment', t.v)", "text", notes)
     if enrolment_ids:

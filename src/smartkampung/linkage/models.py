@@ -70,7 +70,9 @@ class LinkStatus(models.TextChoices):
 
 
 class StagedRow(models.Model):
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # Indexes are kept to what reads use: every row is written at import and once more by its link run,
+    # and each index costs each write (no index of its own on batch: the unique (batch, row_number) serves).
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
     row_number = models.PositiveIntegerField()  # 1 = first data row under the header
     raw = models.JSONField(default=dict)  # the row as read, header -> text
     nik = models.CharField(max_length=32, blank=True)  # as listed (cleaned of spaces)
@@ -97,7 +99,7 @@ class StagedRow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["batch", "row_number"], name="stagedrow_once")]
-        indexes = [models.Index(fields=["batch", "link_status"], name="stagedrow_batch_link"), models.Index(fields=["nik"], name="stagedrow_nik")]
+        indexes = [models.Index(fields=["batch", "link_status"], name="stagedrow_batch_link")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}#{self.row_number}"

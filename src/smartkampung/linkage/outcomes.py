@@ -1,0 +1,153 @@
+"""A link run's outcome for each staged row, held in a temporary table until the run ends and then
+written to the staged rows in one UPDATE.
+
+Why: a staged row's link (exact, model, new), its village, its enrolment and the reason it was not
+enrolled are decided in four steps. Written as they are decided, most of a million-row list was
+rewritten three or four times; on PostgreSQL every rewrite is a new row version with an entry in each of
+the table's indexes, which cost a minute per list. Held here, each row is written once, and the run's
+changes (links, enrolments, review items) land in one transaction: a run that fails half-way leaves the
+batch as it found it, and the next run starts it again.
+
+The temporary table belongs to the connection (on SQLite it lives in the connection's temp database, so
+filling it takes no lock on the main database while the model scores). A NULL column means "keep the
+staged row's value"; `note` is added to the row's evidence under "enrolment".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db import connection
+
+from smartkampung.registry.models import Person
+
+from .models import LinkStatus, StagedRow
+
+TABLE = "linkage_run_outcome"
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _json_type() -> str:
+    return "jsonb" if connection.vendor == "postgresql" else "text"
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """The run's outcome table, empty, for the duration of the block (dropped after, even on error)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")  # left by a run that died with this connection open
+        cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} (id bigint PRIMARY KEY, person_id bigint, link_status varchar(10), "
+                       f"match_probability double precision, evidence {_json_type()}, village_id bigint, enrolment_id bigint, note text)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def bulk_statements(*, hash_joins: bool = False) -> None:
+    """Within the current transaction on PostgreSQL: memory for the hash joins of a million rows (the
+    default 4 MB splits them into dozens of batches on disk) and, with `hash_joins`, no nested loops."""
+    if connection.vendor != "postgresql":
+        return
+    assert connection.in_atomic_block, "SET LOCAL lasts for a transaction"
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        if hash_joins:
+            cursor.execute("SET LOCAL enable_nestloop = off")
+
+
+def json_param() -> str:
+    """A JSON text parameter as the evidence column's type (a bare parameter in a SELECT list is text)."""
+    return f"CAST(%s AS {_json_type()})"
+
+
+def evidence_text(value: dict) -> str:
+    """Evidence as the JSON text the staged row's JSONField would store."""
+    return json.dumps(value)
+
+
+def add_select(select_sql: str, params: list) -> int:
+    """Rows (id, person_id, link_status, match_probability, evidence, village_id) from a query; returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (id, person_id, link_status, match_probability, evidence, village_id) {select_sql}", params)
+        return cursor.rowcount
+
+
+def add(rows: Iterable[tuple]) -> None:
+    """Rows (id, person_id, link_status, match_probability, evidence text): the village of a linked row is
+    the village of the resident it names (its scope), looked up here in one statement."""
+    rows = list(rows)
+    if not rows:
+        return
+    columns = "id, person_id, link_status, match_probability, evidence"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows)
+        person = _q(Person._meta.db_table)
+        cursor.execute(f"UPDATE {TABLE} SET village_id = (SELECT p.village_id FROM {person} p WHERE p.id = {TABLE}.person_id) "
+                       f"WHERE village_id IS NULL AND person_id IS NOT NULL")
+
+
+def add_new(batch_id: int) -> int:
+    """Every row of the batch still pending with no outcome yet: no candidate at all, a new or unknown person."""
+    return add_select(f"SELECT s.id, NULL, %s, NULL, NULL, NULL FROM {_q(StagedRow._meta.db_table)} s WHERE s.batch_id = %s "
+                      f"AND s.link_status = %s AND NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.id = s.id)",
+                      [LinkStatus.NEW, batch_id, LinkStatus.PENDING])
+
+
+def without_outcome(alias: str = "s") -> str:
+    """A condition for a query over the staged rows: the row has no outcome in this run yet."""
+    return f"NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.id = {alias}.id)"
+
+
+def set_column(column: str, pairs: list[tuple]) -> None:
+    """(value, row id) pairs into one column (enrolment_id or note); a row with no outcome yet gets one."""
+    if not pairs:
+        return
+    assert column in ("enrolment_id", "note")
+    upsert = f"ON CONFLICT (id) DO UPDATE SET {column} = excluded.{column}"
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(f"INSERT INTO {TABLE} (id, {column}) VALUES (%s, %s) {upsert}", [(row_id, value) for value, row_id in pairs])
+            return
+        # PostgreSQL: COPY the pairs, then one statement (one INSERT per pair would be a round trip each).
+        kind = "bigint" if column == "enrolment_id" else "text"
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}_column")
+        cursor.execute(f"CREATE TEMPORARY TABLE {TABLE}_column (id bigint, v {kind})")
+        with cursor.cursor.copy(f"COPY {TABLE}_column (v, id) FROM STDIN") as copy:
+            for pair in pairs:
+                copy.write_row(pair)
+        cursor.execute(f"INSERT INTO {TABLE} (id, {column}) SELECT id, v FROM {TABLE}_column {upsert}")
+        cursor.execute(f"DROP TABLE {TABLE}_column")
+
+
+def analyze() -> None:
+    """Statistics for the planner: nothing analyses a temporary table on its own, and a million rows read
+    as "a few" make PostgreSQL pick nested loops for the joins that follow."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+
+
+def write() -> int:
+    """Every outcome onto its staged row, in one UPDATE; returns how many rows it wrote."""
+    staged = _q(StagedRow._meta.db_table)
+    if connection.vendor == "postgresql":
+        evidence = "COALESCE(o.evidence, s.evidence) || CASE WHEN o.note IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('enrolment', o.note) END"
+    else:
+        evidence = "CASE WHEN o.note IS NULL THEN COALESCE(o.evidence, s.evidence) ELSE json_set(COALESCE(o.evidence, s.evidence), '$.enrolment', o.note) END"
+    kept = ", ".join(f"{c} = COALESCE(o.{c}, s.{c})" for c in ("person_id", "link_status", "match_probability", "village_id", "enrolment_id"))
+    analyze()
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {staged} AS s SET {kept}, evidence = {evidence} FROM {TABLE} o WHERE s.id = o.id")
+        return cursor.rowcount
