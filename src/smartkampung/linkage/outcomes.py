@@ -40,6 +40,12 @@ def _json_type() -> str:
 def held() -> Iterator[None]:
     """The run's outcome table, empty, for the duration of the block (dropped after, even on error)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A session's temporary tables live in its own buffers, 8 MB by default: a million outcomes
+            # would go to disk and back at every step. The size can only change before the session's
+            # first temporary table; a session that had one (a worker's earlier job) keeps its size.
+            cursor.execute("DO $$ BEGIN PERFORM set_config('temp_buffers', '512MB', false); "
+                           "EXCEPTION WHEN invalid_parameter_value OR cant_change_runtime_param THEN NULL; END $$")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")  # left by a run that died with this connection open
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} (id bigint PRIMARY KEY, person_id bigint, link_status varchar(10), "
                        f"match_probability double precision, evidence {_json_type()}, village_id bigint, enrolment_id bigint, note text)")
