@@ -7,7 +7,8 @@
    two candidates are nearly as likely, the pair goes to review; below, the row is a new or unknown
    person.
 3. Enrolments follow the accepted links (enrolling.py).
-All reads and writes are set-based: the registry is read in one query, rows are updated in chunks.
+All reads and writes are set-based: the registry is read in one query, and each row's outcome is written
+once, at the end of the run, with its enrolment and the review items (outcomes.py).
 """
 
 from __future__ import annotations
