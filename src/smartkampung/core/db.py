@@ -1,4 +1,4 @@
-"""Database helpers for the few statements that run on every request of a public rush."""
+"""Database helpers: the few statements that run on every request of a public rush, and bulk COPY."""
 
 from __future__ import annotations
 
@@ -52,3 +52,11 @@ def hot_cursor():
         raw.prepare_threshold = _NEVER_AUTOMATICALLY
     with psycopg.Cursor(raw) as cursor:
         yield _PreparedCursor(cursor)
+
+
+def pg_copy(cursor, target: str, rows) -> None:
+    """COPY rows (tuples) into `target` ("table (columns)") through a Django cursor on PostgreSQL: far faster
+    than binding one INSERT per row."""
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)

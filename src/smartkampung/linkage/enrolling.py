@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.db import pg_copy
 from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Source, Unit
 from smartkampung.registry.models import Membership, Person
 
@@ -95,13 +96,6 @@ def _taken(programme, on) -> set:
     return taken
 
 
-def _pg_copy(cursor, target: str, rows) -> None:
-    """COPY rows into `target` ("table (columns)"): on PostgreSQL far faster than one INSERT per row."""
-    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def _update_rows(cursor, sqlite_set: str, pg_set: str, pg_type: str, pairs: list[tuple]) -> None:
     """Staged rows updated from (value, row id) pairs: executemany on SQLite; on PostgreSQL the pairs are
     copied into a temporary table and applied in one UPDATE ... FROM (one statement, not one per row)."""
@@ -111,7 +105,7 @@ def _update_rows(cursor, sqlite_set: str, pg_set: str, pg_type: str, pairs: list
         cursor.executemany(f"UPDATE {_q(StagedRow)} SET {sqlite_set} WHERE id = %s", pairs)
         return
     cursor.execute(f"CREATE TEMPORARY TABLE linkage_row_update (v {pg_type}, id bigint PRIMARY KEY) ON COMMIT DROP")
-    _pg_copy(cursor, "linkage_row_update (v, id)", pairs)
+    pg_copy(cursor, "linkage_row_update (v, id)", pairs)
     cursor.execute(f"UPDATE {_q(StagedRow)} SET {pg_set} FROM linkage_row_update t WHERE {_q(StagedRow)}.id = t.id")
     cursor.execute("DROP TABLE linkage_row_update")
 
@@ -176,7 +170,7 @@ def _enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None, 
             columns = "programme_id, person_id, household_id, listed_nik, listed_name, village_id, start_date, amount, source, source_ref, created_at"
             values = [(programme.pk, *v, start, programme.amount, Source.AGENCY_LIST, ref, now) for _row, v in made]
             if connection.vendor == "postgresql":
-                _pg_copy(cursor, f"{_q(Enrolment)} ({columns})", values)
+                pg_copy(cursor, f"{_q(Enrolment)} ({columns})", values)
             else:
                 cursor.executemany(f"INSERT INTO {_q(Enrolment)} ({columns}) VALUES ({', '.join(['%s'] * 11)})", values)
             del values

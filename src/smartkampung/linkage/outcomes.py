@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection
 
+from smartkampung.core.db import pg_copy
 from smartkampung.registry.models import Person
 
 from .models import LinkStatus, StagedRow
@@ -94,9 +95,7 @@ def add(rows: Iterable[tuple]) -> None:
     columns = "id, person_id, link_status, match_probability, evidence"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            pg_copy(cursor, f"{TABLE} ({columns})", rows)
         else:
             cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows)
         person = _q(Person._meta.db_table)
@@ -107,7 +106,7 @@ def add(rows: Iterable[tuple]) -> None:
 def add_new(batch_id: int) -> int:
     """Every row of the batch still pending with no outcome yet: no candidate at all, a new or unknown person."""
     return add_select(f"SELECT s.id, NULL, %s, NULL, NULL, NULL FROM {_q(StagedRow._meta.db_table)} s WHERE s.batch_id = %s "
-                      f"AND s.link_status = %s AND NOT EXISTS (SELECT 1 FROM {TABLE} o WHERE o.id = s.id)",
+                      f"AND s.link_status = %s AND {without_outcome()}",
                       [LinkStatus.NEW, batch_id, LinkStatus.PENDING])
 
 
@@ -130,9 +129,7 @@ def set_column(column: str, pairs: list[tuple]) -> None:
         kind = "bigint" if column == "enrolment_id" else "text"
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}_column")
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE}_column (id bigint, v {kind})")
-        with cursor.cursor.copy(f"COPY {TABLE}_column (v, id) FROM STDIN") as copy:
-            for pair in pairs:
-                copy.write_row(pair)
+        pg_copy(cursor, f"{TABLE}_column (v, id)", pairs)
         cursor.execute(f"INSERT INTO {TABLE} (id, {column}) SELECT id, v FROM {TABLE}_column {upsert}")
         cursor.execute(f"DROP TABLE {TABLE}_column")
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.db import pg_copy
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
 from smartkampung.core.scoping import area_scope
@@ -289,9 +290,7 @@ def _commit_chunk(batch: ImportBatch, done: int, chunk: list[tuple]) -> int:
             if connection.vendor == "postgresql":
                 # COPY: PostgreSQL takes rows of text far faster than it binds one INSERT per row.
                 q = connection.ops.quote_name
-                with cursor.cursor.copy(f"COPY {q(StagedRow._meta.db_table)} ({', '.join(q(c) for c in _STAGED_COLUMNS)}) FROM STDIN") as copy:
-                    for row in chunk:
-                        copy.write_row(row)
+                pg_copy(cursor, f"{q(StagedRow._meta.db_table)} ({', '.join(q(c) for c in _STAGED_COLUMNS)})", chunk)
             else:
                 cursor.executemany(sql, chunk)
     return done + len(chunk)
