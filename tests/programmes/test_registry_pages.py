@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from smartkampung.programmes.models import Programme
+from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Programme
 from smartkampung.programmes.services import enrolment_create, enrolment_end
 from tests.conftest import actor
 
@@ -65,3 +65,17 @@ def test_programme_pages_speak_english_after_the_switch(users, client_for, famil
     assert "Run targeting" in client.get("/targeting/").content.decode()
     person = client.get(f"/registry/people/{wife.pk}/").content.decode()
     assert "Assistance received" in person and "Agency list" in person and "per month" in person
+
+
+def test_an_enrolment_cannot_be_deleted_in_the_admin_its_history_stays(users, family, kemiren, client_for):
+    household, head, *_ = family(kemiren)
+    enrolment = enrolment_create(actor=actor(users["admin"]), programme=Programme.objects.get(code="PKH"), household=household,
+                                 start_date=dt.date(2025, 1, 1), source="agency_list")
+    client = client_for(users["admin"])  # the regency admin; StagedRow.enrolment has no index because of this
+    page = client.get(f"/admin/programmes/enrolment/{enrolment.pk}/delete/")
+    posted = client.post(f"/admin/programmes/enrolment/{enrolment.pk}/delete/", {"post": "yes"})
+    listing = client.post("/admin/programmes/enrolment/", {"action": "delete_selected", "_selected_action": [enrolment.pk], "post": "yes"})
+    assert (page.status_code, posted.status_code) == (403, 403)
+    assert listing.status_code in (200, 302)  # the bulk action is not offered: nothing is done
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+    assert EnrolmentEvent.objects.filter(enrolment=enrolment, kind="created").count() == 1

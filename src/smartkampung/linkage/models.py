@@ -72,6 +72,8 @@ class LinkStatus(models.TextChoices):
 class StagedRow(models.Model):
     # Indexes are kept to what reads use: every row is written at import and once more by its link run,
     # and each index costs each write (no index of its own on batch: the unique (batch, row_number) serves).
+    # Rows are read by batch and by person (merges); village and enrolment have no index: areas and
+    # enrolments are never deleted (an enrolment is ended), which is the only read those would serve.
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
     row_number = models.PositiveIntegerField()  # 1 = first data row under the header
     raw = models.JSONField(default=dict)  # the row as read, header -> text
@@ -86,14 +88,14 @@ class StagedRow(models.Model):
     address = models.CharField(max_length=200, blank=True)
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
-    village = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     outcome = models.CharField(max_length=8, choices=RowOutcome.choices)
     reasons = models.JSONField(default=list)  # [{"field", "code", "message"}], warnings included
     link_status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.PENDING)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     match_probability = models.FloatField(null=True, blank=True)
     evidence = models.JSONField(default=dict, blank=True)
-    enrolment = models.ForeignKey(Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    enrolment = models.ForeignKey(Enrolment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
 
     SCOPE_FIELD = "village"
 

@@ -121,15 +121,18 @@ class Enrolment(models.Model):
     listed (person empty) so that it shows up as an error instead of being lost.
     """
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enrolments")
+    # No single-column index on programme, person, household or village: the composite indexes in Meta
+    # lead with each of them and serve the same reads; every index costs each of the millions of
+    # enrolments an agency list or the synth writes.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enrolments", db_index=False)
     component = models.ForeignKey(ProgrammeComponent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments")
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments", db_index=False)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="enrolments", db_index=False)
     listed_nik = models.CharField(max_length=16, blank=True)  # the NIK as the source listed it
     listed_name = models.CharField(max_length=120, blank=True)
     # The recipient's village, kept so lists are scoped like the registry; empty for an unknown NIK
     # (only regency-wide staff see those).
-    village = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     amount = models.PositiveBigIntegerField(default=0)  # rupiah per the programme's period
