@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db.models import Exists, Q
+from django.utils import translation
 
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import AuditEvent
@@ -114,19 +115,28 @@ def test_affected_parses_and_compiles_with_and_without_a_sector():
     assert q == Q(affected="tourism") | ~Q(affected="*")
 
 
-@pytest.mark.parametrize("text, message, start, end", [
-    ('affected("hotel")', "Unknown sector 'hotel'. Known sectors: informal, laid_off, tourism.", 9, 16),
-    ('affected("Tourism")', "Unknown sector 'Tourism'. Did you mean 'tourism'?", 9, 18),
-    ("affected(tourism)", "affected() takes an affected-resident sector code (or nothing) in quotes, e.g. affected(\"tourism\")", 9, 16),
+@pytest.mark.parametrize("text, message, english, start, end", [
+    ('affected("hotel")', "Sektor 'hotel' tidak dikenal. Sektor yang ada: informal, laid_off, tourism.",
+     "Unknown sector 'hotel'. Known sectors: informal, laid_off, tourism.", 9, 16),
+    ('affected("Tourism")', "Sektor 'Tourism' tidak dikenal. Maksud Anda 'tourism'?",
+     "Unknown sector 'Tourism'. Did you mean 'tourism'?", 9, 18),
+    ("affected(tourism)", "affected() diisi kode sektor warga terdampak (atau tanpa kode) dalam tanda kutip, mis. affected(\"tourism\")",
+     "affected() takes an affected-resident sector code (or nothing) in quotes, e.g. affected(\"tourism\")", 9, 16),
     ('age >= 18 and affected("tourism", "informal")',
+     "affected() diisi kode sektor warga terdampak (atau tanpa kode) dalam tanda kutip, mis. affected(\"tourism\") (tertulis 2 argumen).",
      "affected() takes an affected-resident sector code (or nothing) in quotes, e.g. affected(\"tourism\") (got 2 arguments).", 34, 44),
-    ("affected and age >= 18", "'affected' is a function: give it an affected-resident sector code (or nothing), e.g. affected(\"tourism\")", 0, 8),
-    ('affected("tourism") == 1', "Cannot compare a condition (true/false) with a number. Compare it with true or false.", 23, 24),
+    ("affected and age >= 18", "'affected' adalah fungsi: isi dengan kode sektor warga terdampak (atau tanpa kode), mis. affected(\"tourism\")",
+     "'affected' is a function: give it an affected-resident sector code (or nothing), e.g. affected(\"tourism\")", 0, 8),
+    ('affected("tourism") == 1', "Tidak bisa membandingkan syarat (benar/salah) dengan angka. Bandingkan dengan true atau false.",
+     "Cannot compare a condition (true/false) with a number. Compare it with true or false.", 23, 24),
 ])
-def test_affected_errors_name_their_position(text, message, start, end):
+def test_affected_errors_name_their_position(text, message, english, start, end):
     with pytest.raises(RuleError) as info:
         check(text, programme_codes=())
     assert (info.value.message, info.value.position, info.value.end) == (message, start, end)
+    with translation.override("en"), pytest.raises(RuleError) as info:
+        check(text, programme_codes=())
+    assert (info.value.message, info.value.position, info.value.end) == (english, start, end)
 
 
 def test_the_default_factory_is_an_exists_over_affected_residents():

@@ -40,6 +40,7 @@ def test_rule_preview_points_at_errors_and_counts_per_kecamatan(client_for, user
     bad = _post(client, "/api/v1/programmes/RTLH/rule/preview", {"text": "desil <= 4 and umur > 5"})
     assert bad.status_code == 400
     assert {k: bad.json()[k] for k in ("code", "field", "position", "line", "column")} == {"code": "rule_error", "field": "text", "position": 15, "line": 1, "column": 16}
+    assert bad.json()["message"] == "Fakta 'umur' tidak dikenal. Maksud Anda 'age'?"
     good = _post(client, "/api/v1/programmes/PBI_JKN/rule/preview", {"text": "desil <= 2", "as_of": "2026-01-01"})
     body = good.json()
     assert good.status_code == 200 and len(body["by_kecamatan"]) == 25

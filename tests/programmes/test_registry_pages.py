@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 
@@ -60,6 +61,7 @@ def test_programme_pages_speak_english_after_the_switch(users, client_for, famil
     client.cookies["django_language"] = "en"
     rule = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 4 and umur > 5", "action": "preview"}).content.decode()
     assert "Eligibility rule" in rule and "Line 1, column 16" in rule and "Aturan kelayakan" not in rule
+    assert "Unknown fact 'umur'. Did you mean 'age'?" in html.unescape(rule)
     functions = rule[rule.index('data-testid="functions"'):].split("</ul>", 1)[0]
     assert all(f"{name}(" in functions for name in ("receives", "area", "affected"))
     assert "Run targeting" in client.get("/targeting/").content.decode()

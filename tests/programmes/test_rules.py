@@ -1,5 +1,6 @@
 """The eligibility rule language (programmes/rules.py): pure tests, no database.
 
+Error messages are checked in Bahasa Indonesia (the default) and in English (translation.override).
 Compiled rules are compared with Q objects built by hand (Q supports ==), and evaluated in Python by a
 small Q interpreter (`matches`) against rows of facts, to check what they mean: ages around 29 February,
 and that an unknown fact (NULL desil, household size or house condition) never makes anyone eligible,
@@ -13,6 +14,7 @@ import string
 
 import pytest
 from django.db.models import Q
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -132,91 +134,209 @@ def test_facts_and_functions_are_described():
 # --- Errors: message and exact position ---------------------------------------------------------------
 
 ERRORS = [
-    # (rule, message, position, end, line, column)
-    ("", "The rule is empty. Write a condition such as: desil <= 4", 0, 0, 1, 1),
-    ("  # nothing yet\n", "The rule is empty. Write a condition such as: desil <= 4", 0, 0, 1, 1),
-    ("age >= 60 and desil <= ", "Expected a value after '<=', but the rule ends there.", 22, 22, 1, 23),
+    # (rule, message, the message in English, position, end, line, column)
+    ("",
+     "Aturan masih kosong. Tulis syarat seperti: desil <= 4",
+     "The rule is empty. Write a condition such as: desil <= 4", 0, 0, 1, 1),
+    ("  # nothing yet\n",
+     "Aturan masih kosong. Tulis syarat seperti: desil <= 4",
+     "The rule is empty. Write a condition such as: desil <= 4", 0, 0, 1, 1),
+    ("age >= 60 and desil <= ",
+     "Setelah '<=' seharusnya ada nilai, tetapi aturan sudah berakhir.",
+     "Expected a value after '<=', but the rule ends there.", 22, 22, 1, 23),
     ("age >= 60 and desil <= and lives_alone",
+     "Setelah '<=' seharusnya ada nilai, tetapi yang tertulis 'and'.",
      "Expected a value after '<=', but found 'and'.", 23, 26, 1, 24),
     ("age >= 60 lives_alone",
+     "Setelah '60' seharusnya ada 'and', 'or' atau akhir aturan, tetapi yang tertulis 'lives_alone'.",
      "Expected 'and', 'or' or the end of the rule after '60', but found 'lives_alone'.", 10, 21, 1, 11),
-    ("age 60", "Expected an operator such as >= or in, 'and', 'or' or the end of the rule after 'age', but found '60'.",
-     4, 6, 1, 5),
-    ("(age > 5 or pregnant", "Expected ')' after 'pregnant', but the rule ends there.", 20, 20, 1, 21),
+    ("age 60",
+     "Setelah 'age' seharusnya ada operator seperti >= atau in, 'and', 'or' atau akhir aturan, "
+     "tetapi yang tertulis '60'.",
+     "Expected an operator such as >= or in, 'and', 'or' or the end of the rule after 'age', "
+     "but found '60'.", 4, 6, 1, 5),
+    ("(age > 5 or pregnant",
+     "Setelah 'pregnant' seharusnya ada ')', tetapi aturan sudah berakhir.",
+     "Expected ')' after 'pregnant', but the rule ends there.", 20, 20, 1, 21),
     ("desil <= 4 dan pregnant",
-     "Expected 'and', 'or' or the end of the rule after '4', but found 'dan'. Write 'and' instead of 'dan'.",
-     11, 14, 1, 12),
-    ("age = 60", "Unexpected character '='. Use '==' to test equality, e.g. sex == \"F\".", 4, 5, 1, 5),
-    ('sex == "F\nand pregnant', 'This text has no closing ".', 7, 9, 1, 8),
-    ("desil <= 4\nand umur >= 60", "Unknown fact 'umur'. Did you mean 'age'?", 15, 19, 2, 5),
-    ("desil <= 4 and\n  housecondition == 'layak'", "Unknown fact 'housecondition'. Did you mean 'house_condition'?",
-     17, 31, 2, 3),
-    ("hamil", "Unknown fact 'hamil'. Did you mean 'pregnant'?", 0, 5, 1, 1),
-    ("Desil <= 4", "Unknown fact 'Desil'. Did you mean 'desil'?", 0, 5, 1, 1),
-    ("sex == F", "Unknown fact 'F'. If this is a value of 'sex', put it in quotes: \"F\"", 7, 8, 1, 8),
-    ('desil <= 4 and not receives("PHK")', "Unknown programme 'PHK'. Did you mean 'PKH'?", 28, 33, 1, 29),
-    ('receives("ZZZ")', "Unknown programme 'ZZZ'. Known programmes: BLT_DD, BPNT, PBI_JKN, PKH, RTLH.", 9, 14, 1, 10),
-    ('receives(PKH)', 'receives() takes a programme code in quotes, e.g. receives("PKH")', 9, 12, 1, 10),
+     "Setelah '4' seharusnya ada 'and', 'or' atau akhir aturan, tetapi yang tertulis 'dan'. Tulis 'and', bukan 'dan'.",
+     "Expected 'and', 'or' or the end of the rule after '4', but found 'dan'. "
+     "Write 'and' instead of 'dan'.", 11, 14, 1, 12),
+    ("age = 60",
+     "Karakter '=' tidak bisa dipakai di sini. Gunakan '==' untuk menguji kesamaan, mis. sex == \"F\".",
+     "Unexpected character '='. Use '==' to test equality, e.g. sex == \"F\".", 4, 5, 1, 5),
+    ('sex == "F\nand pregnant',
+     'Teks ini tidak punya tanda kutip penutup ".',
+     'This text has no closing ".', 7, 9, 1, 8),
+    ("desil <= 4\nand umur >= 60",
+     "Fakta 'umur' tidak dikenal. Maksud Anda 'age'?",
+     "Unknown fact 'umur'. Did you mean 'age'?", 15, 19, 2, 5),
+    ("desil <= 4 and\n  housecondition == 'layak'",
+     "Fakta 'housecondition' tidak dikenal. Maksud Anda 'house_condition'?",
+     "Unknown fact 'housecondition'. Did you mean 'house_condition'?", 17, 31, 2, 3),
+    ("hamil",
+     "Fakta 'hamil' tidak dikenal. Maksud Anda 'pregnant'?",
+     "Unknown fact 'hamil'. Did you mean 'pregnant'?", 0, 5, 1, 1),
+    ("Desil <= 4",
+     "Fakta 'Desil' tidak dikenal. Maksud Anda 'desil'?",
+     "Unknown fact 'Desil'. Did you mean 'desil'?", 0, 5, 1, 1),
+    ("sex == F",
+     "Fakta 'F' tidak dikenal. Jika ini nilai 'sex', beri tanda kutip: \"F\"",
+     "Unknown fact 'F'. If this is a value of 'sex', put it in quotes: \"F\"", 7, 8, 1, 8),
+    ('desil <= 4 and not receives("PHK")',
+     "Program 'PHK' tidak dikenal. Maksud Anda 'PKH'?",
+     "Unknown programme 'PHK'. Did you mean 'PKH'?", 28, 33, 1, 29),
+    ('receives("ZZZ")',
+     "Program 'ZZZ' tidak dikenal. Program yang ada: BLT_DD, BPNT, PBI_JKN, PKH, RTLH.",
+     "Unknown programme 'ZZZ'. Known programmes: BLT_DD, BPNT, PBI_JKN, PKH, RTLH.", 9, 14, 1, 10),
+    ("receives(PKH)",
+     'receives() diisi kode program dalam tanda kutip, mis. receives("PKH")',
+     'receives() takes a programme code in quotes, e.g. receives("PKH")', 9, 12, 1, 10),
     ('receives("PKH", "BPNT")',
+     'receives() diisi kode program dalam tanda kutip, mis. receives("PKH") (tertulis 2 argumen).',
      'receives() takes a programme code in quotes, e.g. receives("PKH") (got 2 arguments).', 16, 22, 1, 17),
-    ("area()", 'area() takes an area code in quotes, e.g. area("35.10.15") (got 0 arguments).', 0, 4, 1, 1),
-    ("area('3510')", "'3510' is not an area code: write a village (\"35.10.15.2004\"), a kecamatan (\"35.10.15\") "
-                     "or the kabupaten (\"35.10\").", 5, 11, 1, 6),
-    ("umur('x')", "Unknown function 'umur'. The functions are: receives, area, affected.", 0, 4, 1, 1),
-    ("birth_date < 2000", "Cannot compare 'birth_date' (a date) with a number. Write dates as YYYY-MM-DD without quotes, "
-                          "e.g. 2000-01-31.", 13, 17, 1, 14),
-    ("age >= 1960-01-01", "Cannot compare 'age' (a number) with a date. To compare with a date, use 'birth_date'.",
-     7, 17, 1, 8),
-    ("age >= '60'", "Cannot compare 'age' (a number) with text. Write numbers without quotes, e.g. 60.", 7, 11, 1, 8),
-    ('sex == 1', 'Cannot compare \'sex\' (text) with a number. Allowed values: "M", "F".', 7, 8, 1, 8),
-    ("household_size >= 2.5", "'household_size' is a whole number; 2.5 is not.", 18, 21, 1, 19),
-    ("sex == 'X' and age > 5", "'X' is not a value of 'sex'. Allowed values: \"M\", \"F\".", 7, 10, 1, 8),
+    ("area()",
+     'area() diisi kode wilayah dalam tanda kutip, mis. area("35.10.15") (tertulis 0 argumen).',
+     'area() takes an area code in quotes, e.g. area("35.10.15") (got 0 arguments).', 0, 4, 1, 1),
+    ("area('3510')",
+     "'3510' bukan kode wilayah: "
+     'tulis kode desa ("35.10.15.2004"), kecamatan ("35.10.15") atau kabupaten ("35.10").',
+     "'3510' is not an area code: "
+     'write a village ("35.10.15.2004"), a kecamatan ("35.10.15") or the kabupaten ("35.10").', 5, 11, 1, 6),
+    ("umur('x')",
+     "Fungsi 'umur' tidak dikenal. Fungsi yang ada: receives, area, affected.",
+     "Unknown function 'umur'. The functions are: receives, area, affected.", 0, 4, 1, 1),
+    ("birth_date < 2000",
+     "Tidak bisa membandingkan 'birth_date' (tanggal) dengan angka. "
+     "Tulis tanggal sebagai YYYY-MM-DD tanpa tanda kutip, mis. 2000-01-31.",
+     "Cannot compare 'birth_date' (a date) with a number. Write dates as YYYY-MM-DD without quotes, e.g. "
+     "2000-01-31.", 13, 17, 1, 14),
+    ("age >= 1960-01-01",
+     "Tidak bisa membandingkan 'age' (angka) dengan tanggal. Untuk membandingkan dengan tanggal, gunakan 'birth_date'.",
+     "Cannot compare 'age' (a number) with a date. To compare with a date, use 'birth_date'.", 7, 17, 1, 8),
+    ("age >= '60'",
+     "Tidak bisa membandingkan 'age' (angka) dengan teks. Tulis angka tanpa tanda kutip, mis. 60.",
+     "Cannot compare 'age' (a number) with text. Write numbers without quotes, e.g. 60.", 7, 11, 1, 8),
+    ("sex == 1",
+     "Tidak bisa membandingkan 'sex' (teks) dengan angka. Nilai yang boleh: \"M\", \"F\".",
+     "Cannot compare 'sex' (text) with a number. Allowed values: \"M\", \"F\".", 7, 8, 1, 8),
+    ("household_size >= 2.5",
+     "'household_size' berupa bilangan bulat; 2.5 bukan bilangan bulat.",
+     "'household_size' is a whole number; 2.5 is not.", 18, 21, 1, 19),
+    ("sex == 'X' and age > 5",
+     "'X' bukan salah satu nilai 'sex'. Nilai yang boleh: \"M\", \"F\".",
+     "'X' is not a value of 'sex'. Allowed values: \"M\", \"F\".", 7, 10, 1, 8),
     ('house_condition in ["layak", "rusak"]',
-     "'rusak' is not a value of 'house_condition'. Allowed values: \"layak\", \"kurang_layak\", \"tidak_layak\".",
-     29, 36, 1, 30),
-    ("desil <= 40", "'desil' goes from 1 to 10; 40 is out of range.", 9, 11, 1, 10),
-    ("birth_date > 2000-02-30", "2000-02-30 is not a valid date (YYYY-MM-DD).", 13, 23, 1, 14),
-    ("desil <= 4 and age", "'age' is a number, not a condition: compare it with a value, e.g. age >= 5", 15, 18, 1, 16),
-    ('not house_condition', "'house_condition' is text, not a condition: compare it with a value, "
-                            "e.g. house_condition == \"layak\"", 4, 19, 1, 5),
-    ("60", "The value 60 on its own is not a condition: compare a fact with it, e.g. age >= 60", 0, 2, 1, 1),
-    ("desil in [1, 2, '3']", "All values of a list must be of one type: this is text, the first is a number.",
-     16, 19, 1, 17),
-    ("desil in ['1', '2']", "Cannot compare 'desil' (a number) with text. Write numbers without quotes, e.g. 60.",
-     10, 13, 1, 11),
-    ("sex in [F]", 'A list holds values only (numbers, quoted text, dates). Put text in quotes: "F".', 8, 9, 1, 9),
-    ("desil in []", "The list is empty: give at least one value.", 9, 11, 1, 10),
-    ("lives_alone > false", "'>' cannot be used with 'lives_alone' (true/false): use == or !=.", 12, 13, 1, 13),
-    ("sex >= 'F'", "'>=' cannot be used with 'sex' (text): use ==, != or in.", 4, 6, 1, 5),
-    ("pregnant == 1", "Cannot compare 'pregnant' (true/false) with a number. Compare it with true or false.",
-     12, 13, 1, 13),
-    ("age < desil", "Compare 'age' (a number) with a value, not with another fact or condition.", 6, 11, 1, 7),
-    ("5 < 6", "A comparison needs a fact on one side, e.g. age >= 60", 0, 1, 1, 1),
-    ("receives", "'receives' is a function: give it a programme code, e.g. receives(\"PKH\")", 0, 8, 1, 1),
-    ("age(5)", "'age' is a fact, not a function: use it without parentheses.", 0, 3, 1, 1),
-    ("desil in [1] or not (" * 40 + "pregnant" + ")" * 40, "The rule is nested more than 64 levels deep.",
-     None, None, 1, None),
+     "'rusak' bukan salah satu nilai 'house_condition'. "
+     'Nilai yang boleh: "layak", "kurang_layak", "tidak_layak".',
+     "'rusak' is not a value of 'house_condition'. "
+     'Allowed values: "layak", "kurang_layak", "tidak_layak".', 29, 36, 1, 30),
+    ("desil <= 40",
+     "'desil' bernilai 1 sampai 10; 40 di luar rentang itu.",
+     "'desil' goes from 1 to 10; 40 is out of range.", 9, 11, 1, 10),
+    ("birth_date > 2000-02-30",
+     "2000-02-30 bukan tanggal yang sah (YYYY-MM-DD).",
+     "2000-02-30 is not a valid date (YYYY-MM-DD).", 13, 23, 1, 14),
+    ("desil <= 4 and age",
+     "'age' berupa angka, bukan syarat: bandingkan dengan sebuah nilai, mis. age >= 5",
+     "'age' is a number, not a condition: compare it with a value, e.g. age >= 5", 15, 18, 1, 16),
+    ("not house_condition",
+     "'house_condition' berupa teks, bukan syarat: bandingkan dengan sebuah nilai, mis. house_condition == \"layak\"",
+     "'house_condition' is text, not a condition: compare it with a value, e.g. "
+     'house_condition == "layak"', 4, 19, 1, 5),
+    ("60",
+     "Nilai 60 saja bukan syarat: bandingkan sebuah fakta dengannya, mis. age >= 60",
+     "The value 60 on its own is not a condition: compare a fact with it, e.g. age >= 60", 0, 2, 1, 1),
+    ("desil in [1, 2, '3']",
+     "Semua nilai dalam daftar harus sejenis: yang ini teks, yang pertama angka.",
+     "All values of a list must be of one type: this is text, the first is a number.", 16, 19, 1, 17),
+    ("desil in ['1', '2']",
+     "Tidak bisa membandingkan 'desil' (angka) dengan teks. Tulis angka tanpa tanda kutip, mis. 60.",
+     "Cannot compare 'desil' (a number) with text. Write numbers without quotes, e.g. 60.", 10, 13, 1, 11),
+    ("sex in [F]",
+     'Daftar hanya berisi nilai (angka, teks bertanda kutip, tanggal). Beri tanda kutip pada teks: "F".',
+     'A list holds values only (numbers, quoted text, dates). Put text in quotes: "F".', 8, 9, 1, 9),
+    ("desil in []",
+     "Daftarnya kosong: isi paling sedikit satu nilai.",
+     "The list is empty: give at least one value.", 9, 11, 1, 10),
+    ("lives_alone > false",
+     "'>' tidak bisa dipakai untuk 'lives_alone' (benar/salah): gunakan == atau !=.",
+     "'>' cannot be used with 'lives_alone' (true/false): use == or !=.", 12, 13, 1, 13),
+    ("sex >= 'F'",
+     "'>=' tidak bisa dipakai untuk 'sex' (teks): gunakan ==, != atau in.",
+     "'>=' cannot be used with 'sex' (text): use ==, != or in.", 4, 6, 1, 5),
+    ("pregnant == 1",
+     "Tidak bisa membandingkan 'pregnant' (benar/salah) dengan angka. Bandingkan dengan true atau false.",
+     "Cannot compare 'pregnant' (true/false) with a number. Compare it with true or false.", 12, 13, 1, 13),
+    ("age < desil",
+     "Bandingkan 'age' (angka) dengan sebuah nilai, bukan dengan fakta atau syarat lain.",
+     "Compare 'age' (a number) with a value, not with another fact or condition.", 6, 11, 1, 7),
+    ("5 < 6",
+     "Perbandingan perlu sebuah fakta di salah satu sisinya, mis. age >= 60",
+     "A comparison needs a fact on one side, e.g. age >= 60", 0, 1, 1, 1),
+    ("receives",
+     "'receives' adalah fungsi: isi dengan kode program, mis. receives(\"PKH\")",
+     "'receives' is a function: give it a programme code, e.g. receives(\"PKH\")", 0, 8, 1, 1),
+    ("age(5)",
+     "'age' adalah fakta, bukan fungsi: tulis tanpa tanda kurung.",
+     "'age' is a fact, not a function: use it without parentheses.", 0, 3, 1, 1),
+    (")",
+     "Di awal aturan seharusnya ada syarat, tetapi yang tertulis ')'.",
+     "Expected a condition at the start of the rule, but found ')'.", 0, 1, 1, 1),
+    ("pregnant & lives_alone",
+     "Karakter '&' tidak bisa dipakai di sini. Gunakan 'and' untuk menggabungkan syarat.",
+     "Unexpected character '&'. Use 'and' to combine conditions.", 9, 10, 1, 10),
+    ("desil in [1] or not (" * 40 + "pregnant" + ")" * 40,
+     "Aturan ini bertingkat lebih dari 64 lapis (tanda kurung atau 'not').",
+     "The rule is nested more than 64 levels deep.", None, None, 1, None),
 ]
 
 
-@pytest.mark.parametrize(("text", "message", "position", "end", "line", "column"), ERRORS, ids=[e[0][:40] for e in ERRORS])
-def test_rule_errors(text, message, position, end, line, column):
+@pytest.mark.parametrize(("text", "message", "english", "position", "end", "line", "column"), ERRORS,
+                         ids=[e[0][:40] for e in ERRORS])
+def test_rule_errors(text, message, english, position, end, line, column):
+    # In Bahasa Indonesia by default; in English when that is the active language as the error is made.
     e = error(text)
     assert e.message == message
     if position is not None:
         assert (e.position, e.end, e.line, e.column) == (position, end, line, column)
-        assert str(e) == f"line {line}, column {column}: {message}"
+        assert str(e) == f"baris {line}, kolom {column}: {message}"
+    with translation.override("en"):
+        e = error(text)
+        assert e.message == english
+        if position is not None:
+            assert (e.position, e.end, e.line, e.column) == (position, end, line, column)
+            assert str(e) == f"line {line}, column {column}: {english}"
+    assert message != english
 
 
 def test_unknown_area_only_when_the_areas_are_given():
     assert check('area("35.10.99")', programme_codes=()).areas == {"35.10.99"}
     e = error('desil <= 4 and area("35.10.99")', area_codes=AREAS)
+    assert (e.message, e.position, e.end) == ("Wilayah '35.10.99' tidak dikenal. Maksud Anda '35.10.20'?", 20, 30)
+    with translation.override("en"):
+        e = error('desil <= 4 and area("35.10.99")', area_codes=AREAS)
     assert (e.message, e.position, e.end) == ("Unknown area '35.10.99'. Did you mean '35.10.20'?", 20, 30)
+    assert error('area("35.10.99")', area_codes=()).message == "Wilayah '35.10.99' tidak dikenal: belum ada wilayah satu pun."
 
 
 def test_compile_checks_too():
-    with pytest.raises(RuleError, match="Unknown programme 'PKH'"):
+    with pytest.raises(RuleError, match="Program 'PKH' tidak dikenal: belum ada program satu pun."):
         compile_rule('receives("PKH")', programme_codes=[], today=TODAY, receives=receives)
+    with translation.override("en"), pytest.raises(RuleError, match="Unknown programme 'PKH': there are none yet."):
+        compile_rule('receives("PKH")', programme_codes=[], today=TODAY, receives=receives)
+
+
+def test_a_long_list_of_known_codes_is_cut_short():
+    codes = [f"P{n:02d}" for n in range(15)]
+    with pytest.raises(RuleError) as info:
+        check('receives("X")', programme_codes=codes)
+    assert info.value.message == ("Program 'X' tidak dikenal. Program yang ada: P00, P01, P02, P03, P04, P05, P06, P07, "
+                                  "P08, P09, P10, P11 dan 3 lainnya.")
+    with translation.override("en"), pytest.raises(RuleError) as info:
+        check('receives("X")', programme_codes=codes)
+    assert info.value.message == ("Unknown programme 'X'. Known programmes: P00, P01, P02, P03, P04, P05, P06, P07, "
+                                  "P08, P09, P10, P11 and 3 more.")
 
 
 # --- What compiled rules mean: a small Q interpreter --------------------------------------------------
@@ -459,4 +579,4 @@ def test_junk_compiles_or_raises_rule_error(text):
         assert 0 <= e.position <= e.end <= len(text) + 1
         assert e.line == text.count("\n", 0, e.position) + 1
         assert e.column == e.position - (text.rfind("\n", 0, e.position) + 1) + 1
-        assert e.message and str(e).startswith(f"line {e.line}, column {e.column}: ")
+        assert e.message and str(e).startswith(f"baris {e.line}, kolom {e.column}: ")

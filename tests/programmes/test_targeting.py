@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 from collections import defaultdict
 
@@ -57,6 +58,7 @@ def test_rule_page_points_at_the_error_and_saves_a_good_rule(users, client_for):
     client = client_for(users["analyst"])
     bad = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 4 and umur > 5", "action": "preview"})
     assert bad.status_code == 400 and "column 16" in bad.content.decode().replace("kolom", "column")
+    assert "Fakta 'umur' tidak dikenal. Maksud Anda 'age'?" in html.unescape(bad.content.decode())
     preview = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 2", "action": "preview"})
     assert preview.status_code == 200 and 'data-testid="preview"' in preview.content.decode()
     saved = client.post("/programmes/RTLH/rule/", {"rule_text": "desil <= 2", "action": "save"})

@@ -117,7 +117,12 @@ def test_errors_are_json_with_code_message_field(client_for, users, family, kemi
     bad_nik = api.post(f"/api/v1/registry/households/{household.pk}/members", {
         "nik": "12345", "name": "Budi", "sex": "M", "birth_date": "1990-01-01", "relationship": "anak"}, content_type="application/json")
     assert bad_nik.status_code == 400
+    assert _json(bad_nik) == {"code": "invalid_nik", "message": "NIK harus tepat 16 digit (terisi 5).", "field": "nik"}
+    api.cookies["django_language"] = "en"  # the message follows the language of the request
+    bad_nik = api.post(f"/api/v1/registry/households/{household.pk}/members", {
+        "nik": "12345", "name": "Budi", "sex": "M", "birth_date": "1990-01-01", "relationship": "anak"}, content_type="application/json")
     assert _json(bad_nik) == {"code": "invalid_nik", "message": "NIK must be exactly 16 digits (got 5).", "field": "nik"}
+    del api.cookies["django_language"]
     unknown_village = api.post("/api/v1/registry/households", {"kk_number": compose_kk(kemiren), "village_code": "35.10.15.2999", "rw": "1", "rt": "1"}, content_type="application/json")
     assert (unknown_village.status_code, _json(unknown_village)["field"]) == (404, "village_code")
     missing = api.post(f"/api/v1/registry/people/{head.pk}/death", {}, content_type="application/json")

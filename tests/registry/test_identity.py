@@ -1,15 +1,21 @@
-"""NIK and KK parsing: every rule, valid and refused, with exact values. Pure Python: no database."""
+"""NIK and KK parsing: every rule, valid and refused, with exact values. No database.
+
+Messages are in Bahasa Indonesia (the default language) and in English under translation.override("en")."""
 
 from __future__ import annotations
 
 import csv
+import inspect
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smartkampung.registry import identity
 from smartkampung.registry.identity import (
     PROVINCE_CODES,
     AreaCodes,
@@ -132,6 +138,12 @@ def test_outside_regency_is_accepted_with_a_warning():
     (warning,) = parsed.warnings
     assert (warning.field, warning.rule) == ("nik", "outside_regency")
     assert warning.message == (
+        "NIK diterbitkan di kabupaten/kota 35.09, di luar kabupaten ini (35.10), "
+        "sehingga kode kecamatannya, 07, tidak bisa diperiksa."
+    )
+    with translation.override("en"):
+        (warning,) = nik("3509071203850001").warnings
+    assert warning.message == (
         "NIK was issued in regency 35.09, outside this regency (35.10), "
         "so its kecamatan code 07 could not be checked."
     )
@@ -146,6 +158,12 @@ def test_blimbingsari_resident_with_rogojampi_nik_gets_a_pre_split_warning():
     parsed = nik("3510131203850001", residence_kecamatan="25")
     (warning,) = parsed.warnings
     assert (warning.field, warning.rule) == ("nik", "pre_split_kecamatan")
+    assert warning.message == (
+        "NIK memuat kecamatan 35.10.13, dari sebelum kecamatan 35.10.25 dimekarkan darinya pada 2017; "
+        "hal ini wajar bagi penduduk 35.10.25."
+    )
+    with translation.override("en"):
+        (warning,) = nik("3510131203850001", residence_kecamatan="25").warnings
     assert warning.message == (
         "NIK carries kecamatan 35.10.13, from before kecamatan 35.10.25 was split from it in 2017; "
         "this is expected for a resident of 35.10.25."
@@ -177,7 +195,9 @@ def test_no_warning_for_ordinary_moves(number, residence):
 def test_too_short():
     issue = refused("351007120385001")
     assert (issue.field, issue.rule) == ("nik", "length")
-    assert issue.message == "NIK must be exactly 16 digits (got 15)."
+    assert issue.message == "NIK harus tepat 16 digit (terisi 15)."
+    with translation.override("en"):
+        assert refused("351007120385001").message == "NIK must be exactly 16 digits (got 15)."
 
 
 @pytest.mark.parametrize("number", ["35100712038500011", ""])
@@ -196,28 +216,40 @@ def test_non_digits_inside(number):
 
 
 def test_non_digit_message_names_the_character_and_position():
-    assert (
-        refused("3510 071203850001").message
-        == "NIK must contain only the digits 0-9 (found ' ' at position 5)."
-    )
+    assert refused("3510 071203850001").message == "NIK hanya boleh berisi angka 0-9 (ada ' ' di posisi 5)."
+    with translation.override("en"):
+        assert (
+            refused("3510 071203850001").message
+            == "NIK must contain only the digits 0-9 (found ' ' at position 5)."
+        )
 
 
 @pytest.mark.parametrize("number", ["9910071203850001", "0010071203850001", "2010071203850001"])
 def test_unknown_province(number):
     issue = refused(number)
     assert (issue.field, issue.rule) == ("nik", "province")
-    assert number[:2] in issue.message
+    assert issue.message == f"NIK diawali {number[:2]}, yang bukan kode provinsi Indonesia."
 
 
 def test_regency_00():
     issue = refused("3500071203850001")
     assert (issue.field, issue.rule) == ("nik", "regency")
+    assert issue.message == (
+        "NIK memuat kode kabupaten/kota 00 setelah provinsi 35; tidak ada kabupaten/kota berkode 00."
+    )
 
 
 def test_unknown_banyuwangi_kecamatan_26():
     issue = refused("3510261203850001")
     assert (issue.field, issue.rule) == ("nik", "kecamatan")
-    assert issue.message == "NIK has kecamatan code 26, but regency 35.10 has no kecamatan 35.10.26."
+    assert issue.message == (
+        "NIK memuat kode kecamatan 26, tetapi kabupaten 35.10 tidak punya kecamatan 35.10.26."
+    )
+    with translation.override("en"):
+        assert (
+            refused("3510261203850001").message
+            == "NIK has kecamatan code 26, but regency 35.10 has no kecamatan 35.10.26."
+        )
 
 
 @pytest.mark.parametrize("number", ["3510001203850001", "3509001203850001"])
@@ -230,13 +262,31 @@ def test_kecamatan_00_is_refused_even_outside_the_regency(number):
 def test_bad_month(number):
     issue = refused(number)
     assert (issue.field, issue.rule) == ("nik", "month")
+    assert f"({number[8:10]} dalam DDMMYY {number[6:12]})" in issue.message
+
+
+def test_bad_month_message():
+    assert (
+        refused("3510071213850001").message
+        == "Bulan lahir pada NIK (13 dalam DDMMYY 121385) tidak di antara 01-12."
+    )
+    with translation.override("en"):
+        assert refused("3510071213850001").message == "NIK birth month 13 (in DDMMYY 121385) is not 01-12."
 
 
 @pytest.mark.parametrize("dd", ["00", "32", "40", "72", "81", "99"])
 def test_bad_day(dd):
     issue = refused(f"351007{dd}03850001")
     assert (issue.field, issue.rule) == ("nik", "day")
-    assert f"day {dd}" in issue.message
+    assert issue.message == (
+        f"Hari lahir pada NIK ({dd} dalam DDMMYY {dd}0385) tidak sah: harus 01-31 untuk laki-laki "
+        "atau 41-71 untuk perempuan (hari + 40)."
+    )
+    with translation.override("en"):
+        assert refused(f"351007{dd}03850001").message == (
+            f"NIK birth day {dd} (in DDMMYY {dd}0385) is not valid: it must be 01-31 for a man "
+            "or 41-71 for a woman (day + 40)."
+        )
 
 
 @pytest.mark.parametrize("dd", ["01", "31", "41", "71"])
@@ -248,20 +298,34 @@ def test_day_limits_accepted(dd):
 def test_date_that_does_not_exist(birth):
     issue = refused(f"351007{birth}0001")
     assert (issue.field, issue.rule) == ("nik", "date")
+    assert issue.message.startswith("Tanggal lahir pada NIK ") and f"(DDMMYY {birth})" in issue.message
+    assert issue.message.endswith(" tidak ada di kalender.")
 
 
 def test_29_february_in_a_year_that_is_never_leap():
     issue = refused("3510072902010001")
     assert (issue.field, issue.rule) == ("nik", "date")
     assert issue.message == (
-        "NIK birth date 29-02-01 (DDMMYY 290201) is not a real calendar date: "
-        "29 February exists only in leap years, and neither 1901 nor 2001 is one."
+        "Tanggal lahir pada NIK 29-02-01 (DDMMYY 290201) tidak ada di kalender: "
+        "29 Februari hanya ada pada tahun kabisat, dan 1901 maupun 2001 bukan tahun kabisat."
     )
+    with translation.override("en"):
+        assert refused("3510072902010001").message == (
+            "NIK birth date 29-02-01 (DDMMYY 290201) is not a real calendar date: "
+            "29 February exists only in leap years, and neither 1901 nor 2001 is one."
+        )
 
 
 def test_future_birth_date():
     issue = refused("3510070107990001", today=date(1999, 6, 1))  # 1999-07-01 and 2099-07-01 both ahead
     assert (issue.field, issue.rule) == ("nik", "future")
+    assert issue.message == (
+        "Tanggal lahir pada NIK 01-07-99 (DDMMYY 010799) jatuh setelah hari ini (01-06-1999)."
+    )
+    with translation.override("en"):
+        assert refused("3510070107990001", today=date(1999, 6, 1)).message == (
+            "NIK birth date 01-07-99 (DDMMYY 010799) would be after today (01-06-1999)."
+        )
 
 
 def test_29_february_00_before_2000_is_in_the_future():
@@ -273,26 +337,45 @@ def test_29_february_00_before_2000_is_in_the_future():
 def test_recorded_birth_date_in_the_future():
     issue = refused("3510071506250001", birth_date=date(2025, 6, 16))
     assert (issue.field, issue.rule) == ("birth_date", "future")
+    assert issue.message == "Tanggal lahir 16-06-2025 setelah hari ini (15-06-2025)."
+    with translation.override("en"):
+        assert (
+            refused("3510071506250001", birth_date=date(2025, 6, 16)).message
+            == "Birth date 16-06-2025 is after today (15-06-2025)."
+        )
 
 
 def test_serial_0000():
     issue = refused("3510071203850000")
     assert (issue.field, issue.rule) == ("nik", "serial")
+    assert issue.message == "Nomor urut NIK 0000 (4 digit terakhir) tidak sah: nomor urut dimulai dari 0001."
 
 
 def test_sex_recorded_male_but_nik_says_female():
     issue = refused("3510074503850001", sex="M")
     assert (issue.field, issue.rule) == ("sex", "sex_mismatch")
-    assert issue.message == "Sex is recorded as male but the NIK's day 45 says female (day + 40)."
+    assert issue.message == (
+        "Jenis kelamin tercatat laki-laki, tetapi hari 45 pada NIK menunjukkan perempuan (hari + 40)."
+    )
+    with translation.override("en"):
+        assert (
+            refused("3510074503850001", sex="M").message
+            == "Sex is recorded as male but the NIK's day 45 says female (day + 40)."
+        )
 
 
 def test_sex_recorded_female_but_nik_says_male():
     issue = refused("3510070503850001", sex="F")
     assert (issue.field, issue.rule) == ("sex", "sex_mismatch")
-    assert (
-        issue.message
-        == "Sex is recorded as female but the NIK's day 05 says male (a woman's day would be 45)."
+    assert issue.message == (
+        "Jenis kelamin tercatat perempuan, tetapi hari 05 pada NIK menunjukkan laki-laki "
+        "(untuk perempuan harinya 45)."
     )
+    with translation.override("en"):
+        assert (
+            refused("3510070503850001", sex="F").message
+            == "Sex is recorded as female but the NIK's day 05 says male (a woman's day would be 45)."
+        )
 
 
 @pytest.mark.parametrize(
@@ -308,8 +391,13 @@ def test_birth_date_mismatch(recorded):
 def test_birth_date_mismatch_message():
     issue = refused("3510075203850001", birth_date=date(1985, 3, 13))
     assert issue.message == (
-        "NIK birth date 12-03-85 (DDMMYY 520385) does not match the recorded birth date 13-03-1985."
+        "Tanggal lahir pada NIK 12-03-85 (DDMMYY 520385) tidak cocok dengan tanggal lahir yang tercatat, "
+        "13-03-1985."
     )
+    with translation.override("en"):
+        assert refused("3510075203850001", birth_date=date(1985, 3, 13)).message == (
+            "NIK birth date 12-03-85 (DDMMYY 520385) does not match the recorded birth date 13-03-1985."
+        )
 
 
 def test_first_broken_rule_wins():
@@ -350,6 +438,12 @@ def test_kk_century():
 def test_kk_outside_regency_warning():
     (warning,) = parse_kk("3509072005190012", areas=AREAS, today=TODAY).warnings
     assert (warning.field, warning.rule) == ("kk_number", "outside_regency")
+    assert warning.message == (
+        "Nomor KK diterbitkan di kabupaten/kota 35.09, di luar kabupaten ini (35.10), "
+        "sehingga kode kecamatannya, 07, tidak bisa diperiksa."
+    )
+    with translation.override("en"):
+        (warning,) = parse_kk("3509072005190012", areas=AREAS, today=TODAY).warnings
     assert warning.message.startswith("KK number was issued in regency 35.09")
 
 
@@ -373,19 +467,98 @@ def test_kk_outside_regency_warning():
 def test_kk_refused(number, rule):
     issue = refused(number, kk=True)
     assert (issue.field, issue.rule) == ("kk_number", rule)
-    assert issue.message.startswith("KK number")
+    assert re.search(r"\b[Nn]omor KK\b", issue.message) and "NIK" not in issue.message
+    with translation.override("en"):
+        assert refused(number, kk=True).message.startswith("KK number")
 
 
 def test_kk_future():
     issue = refused("3510070107990001", kk=True, today=date(1999, 6, 1))
     assert (issue.field, issue.rule) == ("kk_number", "future")
+    assert issue.message == (
+        "Tanggal terbit pada nomor KK 01-07-99 (DDMMYY 010799) jatuh setelah hari ini (01-06-1999)."
+    )
 
 
 def test_kk_day_message():
     assert (
         refused("3510074505190012", kk=True).message
-        == "KK number issue day 45 (in DDMMYY 450519) is not 01-31."
+        == "Hari terbit pada nomor KK (45 dalam DDMMYY 450519) tidak di antara 01-31."
     )
+    with translation.override("en"):
+        assert (
+            refused("3510074505190012", kk=True).message
+            == "KK number issue day 45 (in DDMMYY 450519) is not 01-31."
+        )
+
+
+# Every message the module makes, refusals and warnings, for the NIK and the KK number:
+# (what, number, kk, keyword arguments).
+EVERY_MESSAGE = [
+    ("length", "351007120385001", False, {}),
+    ("digits", "351007120385000A", False, {}),
+    ("province", "9910071203850001", False, {}),
+    ("regency", "3500071203850001", False, {}),
+    ("kecamatan 00", "3510001203850001", False, {}),
+    ("kecamatan unknown", "3510261203850001", False, {}),
+    ("month", "3510071213850001", False, {}),
+    ("day", "3510073203850001", False, {}),
+    ("date", "3510073102850001", False, {}),
+    ("date 29 February", "3510072902010001", False, {}),
+    ("future", "3510070107990001", False, {"today": date(1999, 6, 1)}),
+    ("serial", "3510071203850000", False, {}),
+    ("recorded birth date in the future", "3510071506250001", False, {"birth_date": date(2025, 6, 16)}),
+    ("recorded male", "3510074503850001", False, {"sex": "M"}),
+    ("recorded female", "3510070503850001", False, {"sex": "F"}),
+    ("birth date mismatch", "3510071203850001", False, {"birth_date": date(1985, 3, 13)}),
+    ("outside regency", "3509071203850001", False, {}),
+    ("pre-split kecamatan", "3510131203850001", False, {"residence_kecamatan": "25"}),
+    ("kk length", "351007200519001", True, {}),
+    ("kk digits", "3510-07200519001", True, {}),
+    ("kk province", "9910072005190012", True, {}),
+    ("kk regency", "3500072005190012", True, {}),
+    ("kk kecamatan 00", "3510002005190012", True, {}),
+    ("kk kecamatan unknown", "3510262005190012", True, {}),
+    ("kk month", "3510072013190012", True, {}),
+    ("kk day", "3510070005190012", True, {}),
+    ("kk date", "3510073102190012", True, {}),
+    ("kk date 29 February", "3510072902190012", True, {}),
+    ("kk future", "3510070107990001", True, {"today": date(1999, 6, 1)}),
+    ("kk serial", "3510072005190000", True, {}),
+    ("kk outside regency", "3509072005190012", True, {}),
+]
+
+
+def _issue(number: str, kk: bool, kwargs: dict) -> IdentityIssue:
+    kwargs = {"today": TODAY, **kwargs}
+    try:
+        parsed = (parse_kk if kk else parse_nik)(number, areas=AREAS, **kwargs)
+    except IdentityError as error:
+        return error.issue
+    (warning,) = parsed.warnings
+    return warning
+
+
+def test_every_message_is_translated():
+    # Each message in Indonesian differs from its English translation: no msgid was left out of the
+    # catalogue. And every rule code the module uses is covered, for the NIK and the KK number alike.
+    seen = set()
+    for what, number, kk, kwargs in EVERY_MESSAGE:
+        indonesian = _issue(number, kk, kwargs)
+        with translation.override("en"):
+            english = _issue(number, kk, kwargs)
+        assert (indonesian.field, indonesian.rule) == (english.field, english.rule), what
+        assert indonesian.message != english.message, what
+        assert ("KK" in english.message) == kk and ("KK" in indonesian.message) == kk, what
+        seen.add((indonesian.rule, kk))
+    source = inspect.getsource(identity)
+    codes = set(re.findall(r'_refuse\(\s*(?:\w+|"\w+"),\s*"(\w+)"', source))
+    codes |= set(re.findall(r'rule="(\w+)"', source))
+    assert codes == {rule for rule, _ in seen}
+    shared = set(
+        "length digits province regency kecamatan month day date future serial outside_regency".split()
+    )
+    assert shared <= {rule for rule, kk in seen if kk} and shared <= {rule for rule, kk in seen if not kk}
 
 
 # --- composing and masking -------------------------------------------------------------------------

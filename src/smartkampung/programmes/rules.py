@@ -6,7 +6,8 @@
 A rule is parsed with lark (never eval'd), type-checked against the facts below and compiled to a Django
 `Q` over the residents' facts (Person annotated with hh_desil/hh_size/hh_house_condition, or the
 PersonFacts snapshot, which has the same columns). Every error is a RuleError that names the exact
-offset, line and column of the offending text, so the rule editor can underline it.
+offset, line and column of the offending text, so the rule editor can underline it. Its message is in
+Bahasa Indonesia, or in English when that is the active language (gettext, when the error is raised).
 
 The pipeline is: text -> lark tree -> `_Checker` (names, types, codes; builds a small typed tree of
 conditions) -> `_compile` (conditions -> Q). `check` stops after the checker, `compile_rule` does both.
@@ -34,6 +35,8 @@ from operator import and_, or_
 from types import MappingProxyType
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -58,8 +61,8 @@ class RuleError(Exception):
         self.line = line
         self.column = column
 
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
+    def __str__(self) -> str:  # shown to staff too (a targeting run that stopped on a rule)
+        return _("baris %(line)d, kolom %(column)d: %(message)s") % {"line": self.line, "column": self.column, "message": self.message}
 
 
 def _error(text: str, message: str, start: int, end: int | None = None) -> RuleError:
@@ -92,7 +95,7 @@ class Function:
     """A function callable in a rule; each takes one quoted code and is a condition."""
 
     name: str
-    argument: str  # what the one argument is, in English, for messages
+    argument: str  # what the one argument is, for messages: an Indonesian msgid, translated when a message is made
     example: str
     description: str
 
@@ -123,17 +126,24 @@ FACTS: MappingProxyType[str, Fact] = MappingProxyType({
 FUNCTIONS: MappingProxyType[str, Function] = MappingProxyType({
     f.name: f
     for f in (
-        Function("receives", "a programme code", 'receives("PKH")',
+        Function("receives", gettext_noop("kode program"), 'receives("PKH")',
                  'Sedang menerima program dengan kode ini, mis. receives("PKH").'),
-        Function("area", "an area code", 'area("35.10.15")',
+        Function("area", gettext_noop("kode wilayah"), 'area("35.10.15")',
                  'Tinggal di wilayah ini: desa/kelurahan ("35.10.15.2004"), kecamatan ("35.10.15") atau kabupaten ("35.10").'),
-        Function("affected", "an affected-resident sector code (or nothing)", 'affected("tourism")',
+        Function("affected", gettext_noop("kode sektor warga terdampak (atau tanpa kode)"), 'affected("tourism")',
                  'Tercatat sebagai warga terdampak krisis di sektor ini: "laid_off" (korban PHK), "informal" (usaha informal '
                  'bangkrut) atau "tourism" (pekerja pariwisata); affected() tanpa kode: sektor apa pun.'),
     )
 })
 
-_TYPE_WORDS = MappingProxyType({"int": "a number", "str": "text", "bool": "true/false", "date": "a date", "decimal": "a decimal number"})
+
+def _type_word(type_: str) -> str:
+    """What a value of this type is called in messages, in the active language."""
+    return {"int": pgettext("rule language", "angka"), "str": pgettext("rule language", "teks"),
+            "bool": pgettext("rule language", "benar/salah"), "date": pgettext("rule language", "tanggal"),
+            "decimal": pgettext("rule language", "angka desimal")}[type_]
+
+
 # Kemendagri codes: province 35, kabupaten 35.10, kecamatan 35.10.15, village 35.10.15.2004.
 _AREA_CODE = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
 _BLANK = re.compile(r"(\s|#[^\n]*)*")  # only whitespace and comments
@@ -198,26 +208,37 @@ COMMENT: /#[^\n]*/
 
 _PARSER = Lark(_GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
 
-# Words for the terminals in "Expected ..." messages.
+# Words for the terminals in "Expected ..." messages, in this order; called when a message is made, so that
+# they are in the active language (the quoted ones are words of the rule language itself).
 _LITERAL_TERMINALS = frozenset({"INT", "DECIMAL", "STRING", "DATE", "_TRUE", "_FALSE"})
-_TERMINAL_WORDS = MappingProxyType({
-    "_AND": "'and'", "_OR": "'or'", "LSQB": "a list such as [1, 2]", "COMMA": "','", "RPAR": "')'", "RSQB": "']'",
-    "$END": "the end of the rule",
+_TERMINAL_WORDS: MappingProxyType[str, Callable[[], str]] = MappingProxyType({
+    "_AND": lambda: "'and'", "_OR": lambda: "'or'", "LSQB": lambda: pgettext("rule language", "daftar seperti [1, 2]"),
+    "COMMA": lambda: "','", "RPAR": lambda: "')'", "RSQB": lambda: "']'",
+    "$END": lambda: pgettext("rule language", "akhir aturan"),
 })
 # Indonesian connectives typed out of habit.
 _CONNECTIVE_HINTS = MappingProxyType({"dan": "and", "atau": "or", "tidak": "not", "bukan": "not", "dalam": "in"})
-_CHARACTER_HINTS = MappingProxyType({
-    "=": "Use '==' to test equality, e.g. sex == \"F\".",
-    "!": "Use 'not' to negate a condition, or '!=' for 'is not equal to'.",
-    "&": "Use 'and' to combine conditions.",
-    "|": "Use 'or' for alternatives.",
-    "-": "Dates are written YYYY-MM-DD, e.g. 2000-01-31; numbers cannot be negative.",
-})
+
+
+def _character_hint(char: str) -> str:
+    """A hint for a character that is no token, or ""."""
+    match char:
+        case "=":
+            return _("Gunakan '==' untuk menguji kesamaan, mis. sex == \"F\".")
+        case "!":
+            return _("Gunakan 'not' untuk membalik syarat, atau '!=' untuk 'tidak sama dengan'.")
+        case "&":
+            return _("Gunakan 'and' untuk menggabungkan syarat.")
+        case "|":
+            return _("Gunakan 'or' untuk pilihan lain.")
+        case "-":
+            return _("Tanggal ditulis YYYY-MM-DD, mis. 2000-01-31; angka tidak boleh negatif.")
+    return ""
 
 
 def _parse(text: str) -> Tree:
     if _BLANK.fullmatch(text):
-        raise _error(text, "The rule is empty. Write a condition such as: desil <= 4", 0, 0)
+        raise _error(text, _("Aturan masih kosong. Tulis syarat seperti: desil <= 4"), 0, 0)
     try:
         tree = _PARSER.parse(text)
     except UnexpectedInput as e:
@@ -239,11 +260,12 @@ def _syntax_error(text: str, e: UnexpectedInput) -> RuleError:
         pos, char = e.pos_in_stream, text[e.pos_in_stream]
         if char in "\"'":
             line_end = text.find("\n", pos)
-            return _error(text, f"This text has no closing {char}.", pos, len(text) if line_end < 0 else line_end)
-        hint = _CHARACTER_HINTS.get(char, "")
-        return _error(text, f"Unexpected character {char!r}. {hint}".strip(), pos)
+            message = _("Teks ini tidak punya tanda kutip penutup %(quote)s.") % {"quote": char}
+            return _error(text, message, pos, len(text) if line_end < 0 else line_end)
+        message = _("Karakter %(char)s tidak bisa dipakai di sini.") % {"char": repr(char)}
+        return _error(text, f"{message} {_character_hint(char)}".strip(), pos)
     if not isinstance(e, UnexpectedToken):  # pragma: no cover - the LALR parser raises only these two
-        return _error(text, "This rule cannot be read.", 0, 0)
+        return _error(text, _("Aturan ini tidak bisa dibaca."), 0, 0)
     found: Token = e.token
     previous = None
     for token in _tokens(text):
@@ -253,32 +275,41 @@ def _syntax_error(text: str, e: UnexpectedInput) -> RuleError:
     # accepts() replays the parser to find what it would really take here; e.expected, the LALR state's
     # table, also lists terminals that only fit in other contexts (a ')' with no '(' open).
     expected = e.interactive_parser.accepts() if e.interactive_parser is not None else set(e.expected)
-    words = _expected_words(expected)
-    where = f" after '{previous}'" if previous is not None else " at the start of the rule"
+    values = {"expected": _expected_words(expected), "previous": str(previous), "found": str(found)}
     if found.type == "$END":
         # The missing piece goes right after the last token: an insertion point, not a character.
         pos = previous.end_pos if previous is not None else 0
-        return _error(text, f"Expected {words}{where}, but the rule ends there.", pos, pos)
-    message = f"Expected {words}{where}, but found '{found}'."
+        if previous is None:  # pragma: no cover - a rule of blanks only is refused as empty before parsing
+            message = _("Di awal aturan seharusnya ada %(expected)s, tetapi aturan sudah berakhir.") % values
+        else:
+            message = _("Setelah '%(previous)s' seharusnya ada %(expected)s, tetapi aturan sudah berakhir.") % values
+        return _error(text, message, pos, pos)
+    if previous is None:
+        message = _("Di awal aturan seharusnya ada %(expected)s, tetapi yang tertulis '%(found)s'.") % values
+    else:
+        message = _("Setelah '%(previous)s' seharusnya ada %(expected)s, tetapi yang tertulis '%(found)s'.") % values
     if found.type == "NAME" and found.lower() in _CONNECTIVE_HINTS:
-        message += f" Write '{_CONNECTIVE_HINTS[found.lower()]}' instead of '{found}'."
+        hint = _("Tulis '%(keyword)s', bukan '%(word)s'.") % {"keyword": _CONNECTIVE_HINTS[found.lower()], "word": found}
+        message = f"{message} {hint}"
     return _error(text, message, found.start_pos, found.end_pos)
 
 
 def _expected_words(expected: Collection[str]) -> str:
     expected, words = set(expected), []
     if "NAME" in expected:
-        words.append("a condition" if "_NOT" in expected else "a value")
+        words.append(pgettext("rule language", "syarat") if "_NOT" in expected else pgettext("rule language", "nilai"))
     elif expected & _LITERAL_TERMINALS:
-        words.append("a value")
+        words.append(pgettext("rule language", "nilai"))
     if "COMPARATOR" in expected:
-        words.append("an operator such as >= or in")
+        words.append(pgettext("rule language", "operator seperti >= atau in"))
     elif "_IN" in expected:
         words.append("'in'")
-    words += [w for t, w in _TERMINAL_WORDS.items() if t in expected]
+    words += [word() for t, word in _TERMINAL_WORDS.items() if t in expected]
     if not words:  # pragma: no cover - every parser state expects one of the above
-        return "something else"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return pgettext("rule language", "hal lain")
+    if len(words) == 1:
+        return words[0]
+    return pgettext("rule language", "%(items)s atau %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def _check_depth(text: str, tree: Tree) -> None:
@@ -287,7 +318,8 @@ def _check_depth(text: str, tree: Tree) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > _MAX_DEPTH:
-            raise _error(text, f"The rule is nested more than {_MAX_DEPTH} levels deep.", node.meta.start_pos, node.meta.end_pos)
+            message = _("Aturan ini bertingkat lebih dari %(depth)d lapis (tanda kurung atau 'not').") % {"depth": _MAX_DEPTH}
+            raise _error(text, message, node.meta.start_pos, node.meta.end_pos)
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
@@ -382,7 +414,9 @@ def _closest(word: str, candidates: Collection[str]) -> str | None:
 def _listing(words: Collection[str], limit: int = 12) -> str:
     words = sorted(words)
     shown = ", ".join(words[:limit])
-    return shown + (f" and {len(words) - limit} more" if len(words) > limit else "")
+    if len(words) <= limit:
+        return shown
+    return _("%(shown)s dan %(count)d lainnya") % {"shown": shown, "count": len(words) - limit}
 
 
 class _Checker:
@@ -412,10 +446,10 @@ class _Checker:
             return _Flag(value.fact)
         if value.kind == "fact":
             fact = FACTS[value.fact]
-            raise self.error(f"'{fact.name}' is {_TYPE_WORDS[fact.type]}, not a condition: compare it with a value, "
-                             f"e.g. {self.example(fact)}", value)
-        raise self.error(f"The value {self.source(value)} on its own is not a condition: compare a fact with it, "
-                         f"e.g. age >= 60", value)
+            raise self.error(_("'%(fact)s' berupa %(type)s, bukan syarat: bandingkan dengan sebuah nilai, mis. %(example)s")
+                             % {"fact": fact.name, "type": _type_word(fact.type), "example": self.example(fact)}, value)
+        raise self.error(_("Nilai %(value)s saja bukan syarat: bandingkan sebuah fakta dengannya, mis. age >= 60")
+                         % {"value": self.source(value)}, value)
 
     @staticmethod
     def example(fact: Fact) -> str:
@@ -449,7 +483,9 @@ class _Checker:
             self.facts.add(str(name))
             return _Value("fact", FACTS[name].type, name.start_pos, name.end_pos, fact=str(name))
         if name in FUNCTIONS:
-            raise self.error(f"'{name}' is a function: give it {FUNCTIONS[name].argument}, e.g. {FUNCTIONS[name].example}", name)
+            function = FUNCTIONS[name]
+            raise self.error(_("'%(name)s' adalah fungsi: isi dengan %(argument)s, mis. %(example)s")
+                             % {"name": name, "argument": _(function.argument), "example": function.example}, name)
         raise self.error(self.unknown_fact(name), name)
 
     @staticmethod
@@ -458,8 +494,8 @@ class _Checker:
         word = name.lower()
         match = by_word.get(word) or by_word.get(_closest(word, by_word) or "")
         if match:
-            return f"Unknown fact '{name}'. Did you mean '{match}'?"
-        return f"Unknown fact '{name}'. The facts are: {', '.join(FACTS)}."
+            return _("Fakta '%(name)s' tidak dikenal. Maksud Anda '%(match)s'?") % {"name": name, "match": match}
+        return _("Fakta '%(name)s' tidak dikenal. Fakta yang ada: %(facts)s.") % {"name": name, "facts": ", ".join(FACTS)}
 
     def literal(self, tree: Tree) -> _Value:
         token: Token = tree.children[0] if tree.children else None
@@ -477,7 +513,7 @@ class _Checker:
                 try:
                     return _Value("literal", "date", start, end, literal=dt.date.fromisoformat(token))
                 except ValueError:
-                    raise self.error(f"{token} is not a valid date (YYYY-MM-DD).", token) from None
+                    raise self.error(_("%(date)s bukan tanggal yang sah (YYYY-MM-DD).") % {"date": token}, token) from None
             case "true" | "false":
                 return _Value("literal", "bool", start, end, literal=tree.data == "true")
         raise AssertionError(f"unexpected rule node {tree.data}")  # pragma: no cover - the grammar has no other
@@ -486,14 +522,17 @@ class _Checker:
         left = self.operand(left_tree, right_tree)
         right = self.operand(right_tree, left_tree)
         if left.kind == "literal" and right.kind == "literal":
-            raise self.error("A comparison needs a fact on one side, e.g. age >= 60", left)
+            raise self.error(_("Perbandingan perlu sebuah fakta di salah satu sisinya, mis. age >= 60"), left)
         if left.kind != "literal" and right.kind != "literal":
-            raise self.error(f"Compare {self.described(left)} with a value, not with another fact or condition.", right)
+            raise self.error(_("Bandingkan %(subject)s dengan sebuah nilai, bukan dengan fakta atau syarat lain.")
+                             % {"subject": self.described(left)}, right)
         subject, value, op_text = (left, right, str(op)) if right.kind == "literal" else (right, left, _FLIPPED[op])
         checked = self.literal_for(subject, value)
         if subject.type in ("bool", "str") and op_text not in ("==", "!="):
-            allowed = "== or !=" if subject.type == "bool" else "==, != or in"
-            raise self.error(f"'{op}' cannot be used with {self.described(subject)}: use {allowed}.", op)
+            values = {"op": op, "subject": self.described(subject)}
+            if subject.type == "bool":
+                raise self.error(_("'%(op)s' tidak bisa dipakai untuk %(subject)s: gunakan == atau !=.") % values, op)
+            raise self.error(_("'%(op)s' tidak bisa dipakai untuk %(subject)s: gunakan ==, != atau in.") % values, op)
         if subject.type == "bool":
             condition = subject.condition if subject.kind == "condition" else _Flag(subject.fact)
             return condition if (op_text == "==") == checked else _Not(condition)
@@ -505,65 +544,73 @@ class _Checker:
             other_name = other.children[0] if other.data == "name" else None
             if other_name in FACTS and FACTS[other_name].type == "str":
                 name = tree.children[0]
-                raise self.error(f"Unknown fact '{name}'. If this is a value of '{other_name}', put it in quotes: \"{name}\"", name)
+                raise self.error(_("Fakta '%(name)s' tidak dikenal. Jika ini nilai '%(fact)s', beri tanda kutip: \"%(name)s\"")
+                                 % {"name": name, "fact": other_name}, name)
         return self.value(tree)
 
     def described(self, value: _Value) -> str:
         if value.kind == "fact":
-            return f"'{value.fact}' ({_TYPE_WORDS[value.type]})"
+            return f"'{value.fact}' ({_type_word(value.type)})"
         if value.kind == "condition":
-            return "a condition (true/false)"
-        return _TYPE_WORDS[value.type]
+            return pgettext("rule language", "syarat (benar/salah)")
+        return _type_word(value.type)
 
     def literal_for(self, subject: _Value, value: _Value) -> object:
         """The literal's Python value, once it is known to suit the subject (a fact or a condition)."""
         if value.type != subject.type:
             if subject.type == "int" and value.type == "decimal":
-                raise self.error(f"'{subject.fact}' is a whole number; {self.source(value)} is not.", value)
+                raise self.error(_("'%(fact)s' berupa bilangan bulat; %(value)s bukan bilangan bulat.")
+                                 % {"fact": subject.fact, "value": self.source(value)}, value)
             hint = ""
             if subject.type == "date":
-                hint = " Write dates as YYYY-MM-DD without quotes, e.g. 2000-01-31."
+                hint = _("Tulis tanggal sebagai YYYY-MM-DD tanpa tanda kutip, mis. 2000-01-31.")
             elif subject.type == "int" and value.type == "str":
-                hint = " Write numbers without quotes, e.g. 60."
+                hint = _("Tulis angka tanpa tanda kutip, mis. 60.")
             elif subject.fact == "age" and value.type == "date":
-                hint = " To compare with a date, use 'birth_date'."
+                hint = _("Untuk membandingkan dengan tanggal, gunakan 'birth_date'.")
             elif subject.type == "str":
-                hint = f" {self.allowed(FACTS[subject.fact])}"
+                hint = self.allowed(FACTS[subject.fact])
             elif subject.type == "bool":
-                hint = " Compare it with true or false."
-            raise self.error(f"Cannot compare {self.described(subject)} with {_TYPE_WORDS[value.type]}.{hint}", value)
+                hint = _("Bandingkan dengan true atau false.")
+            message = _("Tidak bisa membandingkan %(subject)s dengan %(type)s.") % {"subject": self.described(subject), "type": _type_word(value.type)}
+            raise self.error(f"{message} {hint}".strip(), value)
         if subject.kind != "fact":
             return value.literal
         fact = FACTS[subject.fact]
         if fact.choices and value.literal not in fact.choices:
-            raise self.error(f"'{value.literal}' is not a value of '{fact.name}'. {self.allowed(fact)}", value)
+            message = _("'%(value)s' bukan salah satu nilai '%(fact)s'.") % {"value": value.literal, "fact": fact.name}
+            raise self.error(f"{message} {self.allowed(fact)}", value)
         low, high = fact.minimum, fact.maximum
         if (low is not None and value.literal < low) or (high is not None and value.literal > high):
-            raise self.error(f"'{fact.name}' goes from {low} to {high}; {self.source(value)} is out of range.", value)
+            raise self.error(_("'%(fact)s' bernilai %(low)s sampai %(high)s; %(value)s di luar rentang itu.")
+                             % {"fact": fact.name, "low": low, "high": high, "value": self.source(value)}, value)
         return value.literal
 
     @staticmethod
     def allowed(fact: Fact) -> str:
-        return "Allowed values: " + ", ".join(f'"{c}"' for c in fact.choices) + "."
+        return _("Nilai yang boleh: %(values)s.") % {"values": ", ".join(f'"{c}"' for c in fact.choices)}
 
     def membership(self, subject_tree: Tree, list_tree: Tree) -> _Member:
         subject = self.value(subject_tree)
         if subject.kind != "fact":
-            raise self.error("The left side of 'in' must be a fact, e.g. desil in [1, 2]", subject)
+            raise self.error(_("Sisi kiri 'in' harus sebuah fakta, mis. desil in [1, 2]"), subject)
         if subject.type == "bool":
-            raise self.error(f"'in' cannot be used with {self.described(subject)}: use == or !=.", subject)
+            raise self.error(_("'%(op)s' tidak bisa dipakai untuk %(subject)s: gunakan == atau !=.")
+                             % {"op": "in", "subject": self.described(subject)}, subject)
         if not list_tree.children:
-            raise self.error("The list is empty: give at least one value.", list_tree)
+            raise self.error(_("Daftarnya kosong: isi paling sedikit satu nilai."), list_tree)
         items = []
         for item in list_tree.children:
             if item.data not in _LITERAL_KINDS:
-                quote = f" Put text in quotes: \"{item.children[0]}\"." if item.data == "name" else ""
-                raise self.error(f"A list holds values only (numbers, quoted text, dates).{quote}", item)
+                message = _("Daftar hanya berisi nilai (angka, teks bertanda kutip, tanggal).")
+                if item.data == "name":
+                    message += " " + _("Beri tanda kutip pada teks: \"%(text)s\".") % {"text": item.children[0]}
+                raise self.error(message, item)
             items.append(self.literal(item))
         for item in items[1:]:
             if item.type != items[0].type:
-                raise self.error(f"All values of a list must be of one type: this is {_TYPE_WORDS[item.type]}, "
-                                 f"the first is {_TYPE_WORDS[items[0].type]}.", item)
+                raise self.error(_("Semua nilai dalam daftar harus sejenis: yang ini %(this)s, yang pertama %(first)s.")
+                                 % {"this": _type_word(item.type), "first": _type_word(items[0].type)}, item)
         values = tuple(dict.fromkeys(self.literal_for(subject, item) for item in items))
         return _Member(subject.fact, values)
 
@@ -571,15 +618,19 @@ class _Checker:
         function = FUNCTIONS.get(str(name))
         if function is None:
             if name in FACTS:
-                raise self.error(f"'{name}' is a fact, not a function: use it without parentheses.", name)
+                raise self.error(_("'%(name)s' adalah fakta, bukan fungsi: tulis tanpa tanda kurung.") % {"name": name}, name)
             suggestion = _closest(name, FUNCTIONS)
-            hint = f"Did you mean '{suggestion}'?" if suggestion else f"The functions are: {', '.join(FUNCTIONS)}."
-            raise self.error(f"Unknown function '{name}'. {hint}", name)
-        usage = f"{function.name}() takes {function.argument} in quotes, e.g. {function.example}"
+            if suggestion:
+                raise self.error(_("Fungsi '%(name)s' tidak dikenal. Maksud Anda '%(suggestion)s'?")
+                                 % {"name": name, "suggestion": suggestion}, name)
+            raise self.error(_("Fungsi '%(name)s' tidak dikenal. Fungsi yang ada: %(functions)s.")
+                             % {"name": name, "functions": ", ".join(FUNCTIONS)}, name)
+        usage = (_("%(function)s() diisi %(argument)s dalam tanda kutip, mis. %(example)s")
+                 % {"function": function.name, "argument": _(function.argument), "example": function.example})
         if function.name == "affected":
             return self.affected(usage, name, args)
         if len(args) != 1:
-            raise self.error(f"{usage} (got {len(args)} arguments).", args[1] if args else name)
+            raise self.error(self.arguments(usage, len(args)), args[1] if args else name)
         arg = args[0]
         if arg.data != "string":
             raise self.error(usage, arg)
@@ -590,8 +641,8 @@ class _Checker:
             self.programmes.add(code)
             return _Receives(code)
         if not _AREA_CODE.fullmatch(code):
-            raise self.error(f"'{code}' is not an area code: write a village (\"35.10.15.2004\"), a kecamatan (\"35.10.15\") "
-                             f"or the kabupaten (\"35.10\").", arg)
+            raise self.error(_("'%(code)s' bukan kode wilayah: tulis kode desa (\"35.10.15.2004\"), kecamatan (\"35.10.15\") "
+                               "atau kabupaten (\"35.10\").") % {"code": code}, arg)
         if self.area_codes is not None and code not in self.area_codes:
             same_level = {c for c in self.area_codes if c.count(".") == code.count(".")}  # suggest a kecamatan for a kecamatan
             raise self.error(self.unknown("area", code, same_level or self.area_codes), arg)
@@ -602,7 +653,7 @@ class _Checker:
         if not args:
             return _Affected(None)
         if len(args) != 1:
-            raise self.error(f"{usage} (got {len(args)} arguments).", args[1])
+            raise self.error(self.arguments(usage, len(args)), args[1])
         if args[0].data != "string":
             raise self.error(usage, args[0])
         code = args[0].children[0][1:-1]
@@ -611,12 +662,35 @@ class _Checker:
         return _Affected(code)
 
     @staticmethod
+    def arguments(usage: str, count: int) -> str:
+        """The usage of a function given the wrong number of arguments (never 1: always plural)."""
+        return _("%(usage)s (tertulis %(count)d argumen).") % {"usage": usage, "count": count}
+
+    @staticmethod
     def unknown(what: str, code: str, known: Collection[str]) -> str:
+        """An unknown code of `what`: "programme", "area" or "sector". Whole sentences for each, so that
+        they read right in both languages."""
         if not known:
-            return f"Unknown {what} '{code}': there are none yet."
+            message = {
+                "programme": _("Program '%(code)s' tidak dikenal: belum ada program satu pun."),
+                "area": _("Wilayah '%(code)s' tidak dikenal: belum ada wilayah satu pun."),
+                "sector": _("Sektor '%(code)s' tidak dikenal: belum ada sektor satu pun."),
+            }[what]
+            return message % {"code": code}
         suggestion = _closest(code, known)
-        hint = f"Did you mean '{suggestion}'?" if suggestion else f"Known {what}s: {_listing(known)}."
-        return f"Unknown {what} '{code}'. {hint}"
+        if suggestion:
+            message = {
+                "programme": _("Program '%(code)s' tidak dikenal. Maksud Anda '%(suggestion)s'?"),
+                "area": _("Wilayah '%(code)s' tidak dikenal. Maksud Anda '%(suggestion)s'?"),
+                "sector": _("Sektor '%(code)s' tidak dikenal. Maksud Anda '%(suggestion)s'?"),
+            }[what]
+            return message % {"code": code, "suggestion": suggestion}
+        message = {
+            "programme": _("Program '%(code)s' tidak dikenal. Program yang ada: %(known)s."),
+            "area": _("Wilayah '%(code)s' tidak dikenal. Wilayah yang ada: %(known)s."),
+            "sector": _("Sektor '%(code)s' tidak dikenal. Sektor yang ada: %(known)s."),
+        }[what]
+        return message % {"code": code, "known": _listing(known)}
 
 
 def _analyse(text: str, programme_codes: Collection[str], area_codes: Collection[str] | None) -> tuple[CheckedRule, _Condition]:

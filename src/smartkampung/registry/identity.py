@@ -8,8 +8,9 @@ Layout of both numbers (16 ASCII digits):
          to the day for women; serial 0001-9999.
     KK:  PP RR CC DDMMYY SSSS - kecamatan where issued; date of issue (no +40); serial 0001-9999.
 
-This module is pure Python and knows nothing about Banyuwangi: the caller builds an AreaCodes from the
-database and passes it in, so a change in the area table never needs a code change here.
+This module knows nothing about Banyuwangi: the caller builds an AreaCodes from the database and passes
+it in, so a change in the area table never needs a code change here. Apart from Django's gettext (messages
+are in Bahasa Indonesia, or English when that is the active language) it is pure Python.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
+
+from django.utils.translation import gettext as _
 
 # The 38 provinces in Kemendagri's current code list (Kepmendagri 2022 added 93-96 for the Papua split).
 # Codes of provinces that no longer exist are not listed: no NIK was issued under them.
@@ -29,7 +32,6 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 )
 
 SEXES = ("M", "F")
-_SEX_WORD = {"M": "male", "F": "female"}
 _DIGITS = frozenset("0123456789")  # str.isdigit() would also accept Arabic-Indic and other digits
 
 
@@ -39,7 +41,7 @@ class IdentityIssue:
 
     field: str  # the input it is about: "nik", "kk_number", "sex", "birth_date"
     rule: str  # short machine code, stable for tests and translations
-    message: str  # English sentence for staff
+    message: str  # sentence for staff, in the language active when the number was checked
 
 
 class IdentityError(ValueError):
@@ -135,13 +137,18 @@ def parse_nik(
     """
     today = today or dt.date.today()
     sex = _normalise_sex(sex)
-    digits = _sixteen_digits(nik, field_name="nik", label="NIK")
-    warnings = list(_check_area(digits, field_name="nik", label="NIK", areas=areas))
+    digits = _sixteen_digits(nik, field_name="nik")
+    warnings = list(_check_area(digits, field_name="nik", areas=areas))
 
     dd, mm, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     birth_part = digits[6:12]
     if not 1 <= mm <= 12:
-        _refuse("nik", "month", f"NIK birth month {digits[8:10]} (in DDMMYY {birth_part}) is not 01-12.")
+        _refuse(
+            "nik",
+            "month",
+            _("Bulan lahir pada NIK (%(month)s dalam DDMMYY %(part)s) tidak di antara 01-12.")
+            % {"month": digits[8:10], "part": birth_part},
+        )
     if 1 <= dd <= 31:
         nik_sex, day = "M", dd
     elif 41 <= dd <= 71:
@@ -150,17 +157,23 @@ def parse_nik(
         _refuse(
             "nik",
             "day",
-            f"NIK birth day {digits[6:8]} (in DDMMYY {birth_part}) is not valid: it must be 01-31 for a man "
-            "or 41-71 for a woman (day + 40).",
+            _(
+                "Hari lahir pada NIK (%(day)s dalam DDMMYY %(part)s) tidak sah: harus 01-31 untuk laki-laki "
+                "atau 41-71 untuk perempuan (hari + 40)."
+            )
+            % {"day": digits[6:8], "part": birth_part},
         )
     candidates = _dates_in_either_century(day, mm, yy)
     if not candidates:
-        _refuse("nik", "date", _no_such_date("NIK birth date", day, mm, yy, birth_part))
+        _refuse("nik", "date", _no_such_date("nik", day, mm, yy, birth_part))
 
     if birth_date is not None:
         if birth_date > today:
             _refuse(
-                "birth_date", "future", f"Birth date {birth_date:%d-%m-%Y} is after today ({today:%d-%m-%Y})."
+                "birth_date",
+                "future",
+                _("Tanggal lahir %(date)s setelah hari ini (%(today)s).")
+                % {"date": f"{birth_date:%d-%m-%Y}", "today": f"{today:%d-%m-%Y}"},
             )
         resolved: dt.date | None = birth_date
     else:
@@ -169,25 +182,37 @@ def parse_nik(
             _refuse(
                 "nik",
                 "future",
-                f"NIK birth date {day:02d}-{mm:02d}-{yy:02d} (DDMMYY {birth_part}) would be after today "
-                f"({today:%d-%m-%Y}).",
+                _("Tanggal lahir pada NIK %(date)s (DDMMYY %(part)s) jatuh setelah hari ini (%(today)s).")
+                % {"date": f"{day:02d}-{mm:02d}-{yy:02d}", "part": birth_part, "today": f"{today:%d-%m-%Y}"},
             )
 
-    serial = _serial(digits, field_name="nik", label="NIK")
+    serial = _serial(digits, field_name="nik")
 
     # Consistency with what is recorded for the person.
     if sex is not None and sex != nik_sex:
-        if nik_sex == "F":
-            why = f"the NIK's day {dd:02d} says female (day + 40)"
+        if nik_sex == "F":  # recorded as a man
+            message = _(
+                "Jenis kelamin tercatat laki-laki, tetapi hari %(day)s pada NIK menunjukkan perempuan (hari + 40)."
+            ) % {"day": f"{dd:02d}"}
         else:
-            why = f"the NIK's day {dd:02d} says male (a woman's day would be {dd + 40})"
-        _refuse("sex", "sex_mismatch", f"Sex is recorded as {_SEX_WORD[sex]} but {why}.")
+            message = _(
+                "Jenis kelamin tercatat perempuan, tetapi hari %(day)s pada NIK menunjukkan laki-laki (untuk "
+                "perempuan harinya %(woman_day)s)."
+            ) % {"day": f"{dd:02d}", "woman_day": dd + 40}
+        _refuse("sex", "sex_mismatch", message)
     if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (day, mm, yy):
         _refuse(
             "nik",
             "birth_date_mismatch",
-            f"NIK birth date {day:02d}-{mm:02d}-{yy:02d} (DDMMYY {birth_part}) does not match the recorded "
-            f"birth date {birth_date:%d-%m-%Y}.",
+            _(
+                "Tanggal lahir pada NIK %(date)s (DDMMYY %(part)s) tidak cocok dengan tanggal lahir yang "
+                "tercatat, %(recorded)s."
+            )
+            % {
+                "date": f"{day:02d}-{mm:02d}-{yy:02d}",
+                "part": birth_part,
+                "recorded": f"{birth_date:%d-%m-%Y}",
+            },
         )
 
     warning = _pre_split_warning(digits, areas=areas, residence_kecamatan=residence_kecamatan)
@@ -213,30 +238,38 @@ def parse_nik(
 def parse_kk(kk_number: str, *, areas: AreaCodes, today: dt.date | None = None) -> ParsedKK:
     """Check a KK number and return its parts; raise IdentityError at the first refused rule."""
     today = today or dt.date.today()
-    digits = _sixteen_digits(kk_number, field_name="kk_number", label="KK number")
-    warnings = _check_area(digits, field_name="kk_number", label="KK number", areas=areas)
+    digits = _sixteen_digits(kk_number, field_name="kk_number")
+    warnings = _check_area(digits, field_name="kk_number", areas=areas)
 
     dd, mm, yy = int(digits[6:8]), int(digits[8:10]), int(digits[10:12])
     part = digits[6:12]
     if not 1 <= mm <= 12:
         _refuse(
-            "kk_number", "month", f"KK number issue month {digits[8:10]} (in DDMMYY {part}) is not 01-12."
+            "kk_number",
+            "month",
+            _("Bulan terbit pada nomor KK (%(month)s dalam DDMMYY %(part)s) tidak di antara 01-12.")
+            % {"month": digits[8:10], "part": part},
         )
     if not 1 <= dd <= 31:
         # No +40 on a KK: the date is when the card was issued, not anyone's birthday.
-        _refuse("kk_number", "day", f"KK number issue day {digits[6:8]} (in DDMMYY {part}) is not 01-31.")
+        _refuse(
+            "kk_number",
+            "day",
+            _("Hari terbit pada nomor KK (%(day)s dalam DDMMYY %(part)s) tidak di antara 01-31.")
+            % {"day": digits[6:8], "part": part},
+        )
     candidates = _dates_in_either_century(dd, mm, yy)
     if not candidates:
-        _refuse("kk_number", "date", _no_such_date("KK number issue date", dd, mm, yy, part))
+        _refuse("kk_number", "date", _no_such_date("kk_number", dd, mm, yy, part))
     issued_on = _latest_not_after(candidates, today)
     if issued_on is None:
         _refuse(
             "kk_number",
             "future",
-            f"KK number issue date {dd:02d}-{mm:02d}-{yy:02d} (DDMMYY {part}) would be after today "
-            f"({today:%d-%m-%Y}).",
+            _("Tanggal terbit pada nomor KK %(date)s (DDMMYY %(part)s) jatuh setelah hari ini (%(today)s).")
+            % {"date": f"{dd:02d}-{mm:02d}-{yy:02d}", "part": part, "today": f"{today:%d-%m-%Y}"},
         )
-    serial = _serial(digits, field_name="kk_number", label="KK number")
+    serial = _serial(digits, field_name="kk_number")
     return ParsedKK(
         kk_number=digits,
         area_code=_dotted(digits[:6]),
@@ -296,56 +329,114 @@ def _normalise_sex(sex: str | None) -> str | None:
     return value
 
 
-def _sixteen_digits(value: str, *, field_name: str, label: str) -> str:
+def _sixteen_digits(value: str, *, field_name: str) -> str:
     # Only surrounding whitespace is forgiven: "3510 0701..." or "35.10.07..." is refused, because
     # guessing which separators are harmless would hide typing errors.
     digits = value.strip()
+    nik = field_name == "nik"
     for position, char in enumerate(digits, start=1):
         if char not in _DIGITS:
+            found = {"char": repr(char), "position": position}
             _refuse(
                 field_name,
                 "digits",
-                f"{label} must contain only the digits 0-9 (found {char!r} at position {position}).",
+                (
+                    _("NIK hanya boleh berisi angka 0-9 (ada %(char)s di posisi %(position)d).")
+                    if nik
+                    else _("Nomor KK hanya boleh berisi angka 0-9 (ada %(char)s di posisi %(position)d).")
+                )
+                % found,
             )
     if len(digits) != 16:
-        _refuse(field_name, "length", f"{label} must be exactly 16 digits (got {len(digits)}).")
+        _refuse(
+            field_name,
+            "length",
+            (
+                _("NIK harus tepat 16 digit (terisi %(count)d).")
+                if nik
+                else _("Nomor KK harus tepat 16 digit (terisi %(count)d).")
+            )
+            % {"count": len(digits)},
+        )
     return digits
 
 
-def _check_area(digits: str, *, field_name: str, label: str, areas: AreaCodes) -> tuple[IdentityIssue, ...]:
+def _check_area(digits: str, *, field_name: str, areas: AreaCodes) -> tuple[IdentityIssue, ...]:
+    # Whole sentences for the NIK and for the KK number, so that each reads right in both languages.
     province, regency, kecamatan = digits[0:2], digits[2:4], digits[4:6]
+    nik = field_name == "nik"
     if province not in areas.province_codes:
         _refuse(
             field_name,
             "province",
-            f"{label} starts with {province}, which is not an Indonesian province code.",
+            (
+                _("NIK diawali %(province)s, yang bukan kode provinsi Indonesia.")
+                if nik
+                else _("Nomor KK diawali %(province)s, yang bukan kode provinsi Indonesia.")
+            )
+            % {"province": province},
         )
     if regency == "00":
         _refuse(
             field_name,
             "regency",
-            f"{label} has regency code 00 after province {province}; no regency has code 00.",
+            (
+                _(
+                    "NIK memuat kode kabupaten/kota 00 setelah provinsi %(province)s; tidak ada "
+                    "kabupaten/kota berkode 00."
+                )
+                if nik
+                else _(
+                    "Nomor KK memuat kode kabupaten/kota 00 setelah provinsi %(province)s; tidak ada "
+                    "kabupaten/kota berkode 00."
+                )
+            )
+            % {"province": province},
         )
     if kecamatan == "00":
-        _refuse(field_name, "kecamatan", f"{label} has kecamatan code 00; no kecamatan has code 00.")
+        _refuse(
+            field_name,
+            "kecamatan",
+            _("NIK memuat kode kecamatan 00; tidak ada kecamatan berkode 00.")
+            if nik
+            else _("Nomor KK memuat kode kecamatan 00; tidak ada kecamatan berkode 00."),
+        )
     if province + regency == areas.regency_code:
         if kecamatan not in areas.kecamatan_codes:
             _refuse(
                 field_name,
                 "kecamatan",
-                f"{label} has kecamatan code {kecamatan}, but regency {province}.{regency} has no kecamatan "
-                f"{province}.{regency}.{kecamatan}.",
+                (
+                    _(
+                        "NIK memuat kode kecamatan %(kecamatan)s, tetapi kabupaten %(regency)s tidak punya "
+                        "kecamatan %(code)s."
+                    )
+                    if nik
+                    else _(
+                        "Nomor KK memuat kode kecamatan %(kecamatan)s, tetapi kabupaten %(regency)s tidak punya "
+                        "kecamatan %(code)s."
+                    )
+                )
+                % {
+                    "kecamatan": kecamatan,
+                    "regency": f"{province}.{regency}",
+                    "code": f"{province}.{regency}.{kecamatan}",
+                },
             )
         return ()
     # Issued elsewhere: people move in from other regencies. We hold no kecamatan list for them.
-    return (
-        IdentityIssue(
-            field=field_name,
-            rule="outside_regency",
-            message=f"{label} was issued in regency {province}.{regency}, outside this regency "
-            f"({_dotted(areas.regency_code)}), so its kecamatan code {kecamatan} could not be checked.",
-        ),
-    )
+    message = (
+        _(
+            "NIK diterbitkan di kabupaten/kota %(regency)s, di luar kabupaten ini (%(here)s), sehingga kode "
+            "kecamatannya, %(kecamatan)s, tidak bisa diperiksa."
+        )
+        if nik
+        else _(
+            "Nomor KK diterbitkan di kabupaten/kota %(regency)s, di luar kabupaten ini (%(here)s), sehingga "
+            "kode kecamatannya, %(kecamatan)s, tidak bisa diperiksa."
+        )
+    ) % {"regency": f"{province}.{regency}", "here": _dotted(areas.regency_code), "kecamatan": kecamatan}
+    return (IdentityIssue(field=field_name, rule="outside_regency", message=message),)
 
 
 def _pre_split_warning(
@@ -364,8 +455,11 @@ def _pre_split_warning(
     return IdentityIssue(
         field="nik",
         rule="pre_split_kecamatan",
-        message=f"NIK carries kecamatan {region}.{old}, from before kecamatan {region}.{residence} was split "
-        f"from it in {year}; this is expected for a resident of {region}.{residence}.",
+        message=_(
+            "NIK memuat kecamatan %(old)s, dari sebelum kecamatan %(new)s dimekarkan darinya pada %(year)s; "
+            "hal ini wajar bagi penduduk %(new)s."
+        )
+        % {"old": f"{region}.{old}", "new": f"{region}.{residence}", "year": year},
     )
 
 
@@ -394,18 +488,43 @@ def _latest_not_after(candidates: list[dt.date], today: dt.date) -> dt.date | No
     return next((d for d in candidates if d <= today), None)
 
 
-def _no_such_date(what: str, day: int, month: int, yy: int, part: str) -> str:
-    text = f"{what} {day:02d}-{month:02d}-{yy:02d} (DDMMYY {part}) is not a real calendar date"
+def _no_such_date(field_name: str, day: int, month: int, yy: int, part: str) -> str:
+    values = {
+        "date": f"{day:02d}-{month:02d}-{yy:02d}",
+        "part": part,
+        "y19": f"19{yy:02d}",
+        "y20": f"20{yy:02d}",
+    }
+    nik = field_name == "nik"
     if (day, month) == (29, 2):
-        text += f": 29 February exists only in leap years, and neither 19{yy:02d} nor 20{yy:02d} is one"
-    return text + "."
+        if nik:
+            text = _(
+                "Tanggal lahir pada NIK %(date)s (DDMMYY %(part)s) tidak ada di kalender: 29 Februari hanya ada "
+                "pada tahun kabisat, dan %(y19)s maupun %(y20)s bukan tahun kabisat."
+            )
+        else:
+            text = _(
+                "Tanggal terbit pada nomor KK %(date)s (DDMMYY %(part)s) tidak ada di kalender: 29 Februari "
+                "hanya ada pada tahun kabisat, dan %(y19)s maupun %(y20)s bukan tahun kabisat."
+            )
+    elif nik:
+        text = _("Tanggal lahir pada NIK %(date)s (DDMMYY %(part)s) tidak ada di kalender.")
+    else:
+        text = _("Tanggal terbit pada nomor KK %(date)s (DDMMYY %(part)s) tidak ada di kalender.")
+    return text % values
 
 
-def _serial(digits: str, *, field_name: str, label: str) -> int:
+def _serial(digits: str, *, field_name: str) -> int:
     serial = int(digits[12:])
     if serial == 0:
         _refuse(
-            field_name, "serial", f"{label} serial 0000 (last 4 digits) is not valid: serials start at 0001."
+            field_name,
+            "serial",
+            _("Nomor urut NIK 0000 (4 digit terakhir) tidak sah: nomor urut dimulai dari 0001.")
+            if field_name == "nik"
+            else _(
+                "Nomor urut pada nomor KK 0000 (4 digit terakhir) tidak sah: nomor urut dimulai dari 0001."
+            ),
         )
     return serial
 
