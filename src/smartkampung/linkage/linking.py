@@ -353,6 +353,11 @@ class _RegistryPrefetch:
 
     def _run(self) -> None:
         try:
+            if connection.vendor == "postgresql":
+                # One backend for the read ahead: parallel workers would take the cores the exact pass
+                # (on the other connection, at the same time) needs, and the read is not waited on first.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET max_parallel_workers_per_gather = 0")
             with _reads_without_mmap():
                 self._result = _read_stored(self._version)
         except BaseException as error:  # handed to the caller by result()
