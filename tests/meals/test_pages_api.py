@@ -191,6 +191,24 @@ def test_death_is_confirmed_by_the_village_on_the_page(client_for, users, setup)
     assert (here.state, here.provider_id, provider.assigned) == ("ended", None, 0)
 
 
+def test_back_from_hospital_is_resumed_by_the_village_on_the_page(client_for, users, setup):
+    provider, here, _there, client = setup
+    client.post("/meals/provider/mark/", {"recipient": here.pk, "outcome": "in_hospital"})
+    here.refresh_from_db()
+    assert here.state == "in_hospital"
+    operator = client_for(users["operator"])
+    page = operator.get(f"/meals/recipients/{here.pk}/").content.decode()
+    assert 'data-testid="resume"' in page and "Dirawat di rumah sakit (pengantaran berhenti)" in page
+    assert client_for(users["puskesmas"]).post(f"/meals/recipients/{here.pk}/", {"action": "resume"}).status_code == 404  # not their area
+    here.refresh_from_db()
+    assert here.state == "in_hospital"  # refused: nothing changed
+    response = operator.post(f"/meals/recipients/{here.pk}/", {"action": "resume"})
+    assert response.status_code == 302
+    here.refresh_from_db()
+    provider.refresh_from_db()
+    assert (here.state, here.provider_id) == ("active", provider.pk)
+
+
 def test_english_switch(client_for, users):
     client = client_for(users["analyst"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/meals/"})

@@ -282,6 +282,59 @@ def test_deceased_ends_the_enrolment_after_the_village_confirms(users, on_round,
     assert summary.stops == 1 and not RoundStop.objects.filter(recipient=recipient, round__date=TODAY + dt.timedelta(days=1)).exists()
 
 
+def test_sick_raises_a_welfare_check_the_same_day(on_round, kemiren):
+    provider, people = on_round
+    before = Case.objects.count()
+    entry = services.delivery_mark(actor=provider_actor(provider), recipient=people[0], outcome="sick", note="Demam, sendirian")
+    assert Case.objects.count() == before + 1
+    case = Case.objects.get(source="meals", source_ref=f"welfare:recipient:{people[0].pk}")
+    assert (case.category.code, case.village, case.subject_person_id, case.confidential) == ("welfare_check", kemiren, people[0].person_id, True)
+    assert "sakit" in case.title and "Demam, sendirian" in case.description
+    assert entry.welfare_case_ref == case.ticket
+    assert Recipient.objects.get(pk=people[0].pk).state == RecipientState.ACTIVE  # still fed: the meal is left for them
+
+
+def test_in_hospital_pauses_deliveries_and_keeps_the_place_until_the_village_resumes(users, office, on_round, kemiren):
+    provider, people = on_round
+    rider = provider_actor(provider)
+    services.delivery_mark(actor=rider, recipient=people[0], outcome="in_hospital")
+    recipient = Recipient.objects.get(pk=people[0].pk)
+    assert (recipient.state, recipient.provider_id) == (RecipientState.IN_HOSPITAL, provider.pk)
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert services.rounds_plan(actor=SYSTEM, date=tomorrow).stops == 1
+    assert not RoundStop.objects.filter(recipient=recipient, round__date=tomorrow).exists()
+    services.assignment_run(actor=office)  # a run meanwhile keeps the place: the count stays true for the return
+    provider.refresh_from_db()
+    recipient.refresh_from_db()
+    assert (provider.assigned, recipient.provider_id) == (2, provider.pk)
+
+    for who in (rider, actor(users["puskesmas"])):  # the warung and the Puskesmas of Sempu cannot resume in Glagah
+        with pytest.raises(DomainError) as error:
+            services.recipient_resume(actor=who, recipient=recipient)
+        assert error.value.code == "forbidden"
+        assert Recipient.objects.get(pk=recipient.pk).state == RecipientState.IN_HOSPITAL
+    services.recipient_resume(actor=actor(users["operator"]), recipient=recipient)
+    assert Recipient.objects.get(pk=recipient.pk).state == RecipientState.ACTIVE
+    with pytest.raises(DomainError) as error:  # resumed once; a second press changes nothing
+        services.recipient_resume(actor=actor(users["operator"]), recipient=recipient)
+    assert error.value.code == "conflict"
+    assert services.rounds_plan(actor=SYSTEM, date=tomorrow).stops == 2
+
+
+def test_a_mistaken_in_hospital_mark_is_undone_by_its_correction(on_round):
+    provider, people = on_round
+    rider = provider_actor(provider)
+    wrong = services.delivery_mark(actor=rider, recipient=people[1], outcome="in_hospital")
+    assert Recipient.objects.get(pk=people[1].pk).state == RecipientState.IN_HOSPITAL
+    services.delivery_correct(actor=rider, entry=wrong, outcome="deceased", note="salah tekan")
+    recipient = Recipient.objects.get(pk=people[1].pk)
+    assert (recipient.state, recipient.death_reported_on) == (RecipientState.DEATH_REPORTED, TODAY)
+    again = Delivery.objects.get(corrects=wrong)
+    services.delivery_correct(actor=rider, entry=again, outcome="delivered", note="masih sehat")
+    recipient.refresh_from_db()
+    assert (recipient.state, recipient.death_reported_on) == (RecipientState.ACTIVE, None)
+
+
 # --- money -----------------------------------------------------------------------------------------------
 
 def test_recap_csv_and_pdf_match_the_delivery_log_exactly(office, on_round):

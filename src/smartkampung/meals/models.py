@@ -102,8 +102,14 @@ class Diet(models.TextChoices):
 
 class RecipientState(models.TextChoices):
     ACTIVE = "active", _("Aktif")
+    IN_HOSPITAL = "in_hospital", _("Dirawat di rumah sakit (pengantaran berhenti)")
     DEATH_REPORTED = "death_reported", _("Dilaporkan meninggal (menunggu konfirmasi desa)")
     ENDED = "ended", _("Selesai")
+
+
+# Recipients who keep their place at their provider: fed, or paused (in hospital, a death to confirm).
+# Only ACTIVE ones are on a round.
+HOLDING_A_PLACE = (RecipientState.ACTIVE, RecipientState.IN_HOSPITAL, RecipientState.DEATH_REPORTED)
 
 
 class Recipient(models.Model):
@@ -242,7 +248,10 @@ class Outcome(models.TextChoices):
     DECEASED = "deceased", _("Meninggal")
 
 
-MISSED_OUTCOMES = (Outcome.NOT_HOME, Outcome.REFUSED)  # two days running raise a welfare check
+MISSED_OUTCOMES = (Outcome.NOT_HOME, Outcome.REFUSED)  # two rounds running raise a welfare check
+# What a mark does to the recipient: deliveries pause until the village confirms the death or the
+# recipient is home again. A correction of such a mark undoes it.
+PAUSING_OUTCOMES = {Outcome.DECEASED: RecipientState.DEATH_REPORTED, Outcome.IN_HOSPITAL: RecipientState.IN_HOSPITAL}
 
 
 class Delivery(models.Model):

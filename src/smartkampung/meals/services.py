@@ -31,7 +31,9 @@ from smartkampung.registry.models import Household, Membership
 from . import assignment as solver
 from . import routing
 from .models import (
+    HOLDING_A_PLACE,
     MISSED_OUTCOMES,
+    PAUSING_OUTCOMES,
     WEEKDAYS,
     AssignmentRun,
     Delivery,
@@ -379,8 +381,10 @@ def recipient_update(*, actor: Actor, recipient: Recipient, changes: dict) -> Re
 @transaction.atomic
 def assignment_run(*, actor: Actor, max_m: int = DEFAULT_MAX_M, stability_bonus_m: int = DEFAULT_STABILITY_BONUS_M,
                    k: int = solver.DEFAULT_K) -> AssignmentRun:
-    """Assign every active recipient to one provider: minimum total travel within capacity and distance,
-    proven optimal; a recipient keeps their provider unless moving saves more than `stability_bonus_m`.
+    """Assign every recipient holding a place (fed, or paused: in hospital, a death to confirm) to one
+    provider: minimum total travel within capacity and distance, proven optimal; a recipient keeps their
+    provider unless moving saves more than `stability_bonus_m`. A paused recipient keeps a place, so the
+    provider's count stays true when deliveries resume (or the place is freed, with an F() decrement).
 
     The providers are locked for the run, so two runs (or a run and a capacity change) queue behind each
     other; the capacity check constraint is the last word either way."""
@@ -391,7 +395,7 @@ def assignment_run(*, actor: Actor, max_m: int = DEFAULT_MAX_M, stability_bonus_
     k = _positive(k, "k", "k")
     started = time.monotonic()
     providers = list(Provider.objects.select_for_update().filter(active=True).order_by("pk").values_list("pk", "latitude", "longitude", "daily_capacity"))
-    recipients = list(Recipient.objects.select_for_update().filter(state=RecipientState.ACTIVE).order_by("pk")
+    recipients = list(Recipient.objects.select_for_update().filter(state__in=HOLDING_A_PLACE).order_by("pk")
                       .values_list("pk", "latitude", "longitude", "provider_id", "village_id", "distance_m"))
     located = [r for r in recipients if r[1] is not None]
     no_point = [r for r in recipients if r[1] is None]
@@ -610,15 +614,25 @@ def delivery_correct(*, actor: Actor, entry: Delivery, outcome: str, note: str) 
 
 def _after_mark(*, actor: Actor, entry: Delivery) -> None:
     recipient = Recipient.objects.select_for_update().get(pk=entry.recipient_id)
-    if entry.outcome == Outcome.DECEASED and recipient.state == RecipientState.ACTIVE:
-        recipient.state, recipient.death_reported_on = RecipientState.DEATH_REPORTED, entry.date
+    if entry.corrects_id and PAUSING_OUTCOMES.get(entry.corrects.outcome) == recipient.state:
+        recipient.state, recipient.death_reported_on = RecipientState.ACTIVE, None  # the mark was a mistake
         recipient.save(update_fields=["state", "death_reported_on"])
-        audit_record(actor=actor, action="meals.death_reported", obj=recipient, village=recipient.village_id, changes={"date": entry.date.isoformat()})
-    elif entry.corrects_id and entry.corrects.outcome == Outcome.DECEASED and recipient.state == RecipientState.DEATH_REPORTED:
-        recipient.state, recipient.death_reported_on = RecipientState.ACTIVE, None  # the report was a mistake
+    paused = PAUSING_OUTCOMES.get(entry.outcome)
+    if paused and recipient.state == RecipientState.ACTIVE:
+        recipient.state = paused
+        if paused == RecipientState.DEATH_REPORTED:
+            recipient.death_reported_on = entry.date
         recipient.save(update_fields=["state", "death_reported_on"])
+        action = "meals.death_reported" if paused == RecipientState.DEATH_REPORTED else "meals.in_hospital"
+        audit_record(actor=actor, action=action, obj=recipient, village=recipient.village_id, changes={"date": entry.date.isoformat()})
     if entry.outcome in MISSED_OUTCOMES:
         _welfare_check(actor=actor, entry=entry, recipient=recipient)
+    elif entry.outcome == Outcome.SICK:
+        # An elderly person living alone, sick at home: the village and the Puskesmas hear of it the same day.
+        labels = dict(Outcome.choices)
+        _welfare_case(actor=actor, entry=entry, recipient=recipient,
+                      title=f"Rantang Kasih: penerima sakit ({entry.date:%d/%m})",
+                      description=f"Penyedia {entry.provider.name} mencatat: {entry.date.isoformat()} {labels[entry.outcome]}. {entry.note}")
 
 
 def effective_outcome(stop_id: int) -> Delivery | None:
@@ -635,15 +649,20 @@ def _welfare_check(*, actor: Actor, entry: Delivery, recipient: Recipient) -> No
     last = effective_outcome(previous[0])
     if last is None or last.outcome not in MISSED_OUTCOMES:
         return
+    labels = dict(Outcome.choices)
+    _welfare_case(actor=actor, entry=entry, recipient=recipient,
+                  title=f"Rantang Kasih: cek kondisi penerima ({labels[last.outcome]} {previous[1]:%d/%m}, {labels[entry.outcome]} {entry.date:%d/%m})",
+                  description=(f"Penyedia {entry.provider.name} mencatat: {previous[1].isoformat()} {labels[last.outcome]}; "
+                               f"{entry.date.isoformat()} {labels[entry.outcome]}. {entry.note}"))
+
+
+def _welfare_case(*, actor: Actor, entry: Delivery, recipient: Recipient, title: str, description: str) -> None:
+    """A welfare check for the village and the Puskesmas (cases app), or the open one this recipient has."""
     from smartkampung.cases.services import case_raise
 
-    person = recipient.person
-    labels = dict(Outcome.choices)
     case = case_raise(
-        actor=actor, category_code="welfare_check", village=recipient.village, subject_person=person,
-        title=f"Rantang Kasih: cek kondisi penerima ({labels[last.outcome]} {previous[1]:%d/%m}, {labels[entry.outcome]} {entry.date:%d/%m})",
-        description=(f"Penyedia {entry.provider.name} mencatat: {previous[1].isoformat()} {labels[last.outcome]}; "
-                     f"{entry.date.isoformat()} {labels[entry.outcome]}. {entry.note}").strip(),
+        actor=actor, category_code="welfare_check", village=recipient.village, subject_person=recipient.person,
+        title=title, description=description.strip(),
         latitude=recipient.latitude, longitude=recipient.longitude, confidential=True,
         source="meals", source_ref=f"welfare:recipient:{recipient.pk}",
     )
@@ -671,6 +690,19 @@ def death_confirm(*, actor: Actor, recipient: Recipient, date_of_death: dt.date)
     _end_recipients(Recipient.objects.filter(pk=recipient.pk), date_of_death)
     recipient.refresh_from_db()
     audit_record(actor=actor, action="meals.death_confirm", obj=recipient, village=recipient.village_id, changes={"date_of_death": date_of_death.isoformat()})
+    return recipient
+
+
+@transaction.atomic
+def recipient_resume(*, actor: Actor, recipient: Recipient) -> Recipient:
+    """Home from hospital: the recipient is on their provider's rounds again from the next round planned."""
+    recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
+    _require_village_write(actor, recipient.village_id)
+    if recipient.state != RecipientState.IN_HOSPITAL:
+        raise DomainError("conflict", _("Penerima ini tidak sedang dirawat di rumah sakit."), field="state")
+    recipient.state = RecipientState.ACTIVE
+    recipient.save(update_fields=["state"])
+    audit_record(actor=actor, action="meals.resume", obj=recipient, village=recipient.village_id, changes={"state": [RecipientState.IN_HOSPITAL, RecipientState.ACTIVE]})
     return recipient
 
 

@@ -181,6 +181,9 @@ def recipient_page(request, pk: int):
             elif action == "confirm_death":
                 services.death_confirm(actor=actor, recipient=recipient, date_of_death=_date(request.POST.get("date_of_death")))
                 messages.success(request, _("Kematian dikonfirmasi; kepesertaan Rantang Kasih berakhir dan tempatnya dibebaskan."))
+            elif action == "resume":
+                services.recipient_resume(actor=actor, recipient=recipient)
+                messages.success(request, _("Penerima sudah pulang; pengantaran dilanjutkan mulai rute berikutnya."))
             elif action == "reject_death":
                 services.death_reject(actor=actor, recipient=recipient, note=request.POST.get("note", ""))
                 messages.success(request, _("Laporan kematian dibatalkan; pengantaran dilanjutkan."))
