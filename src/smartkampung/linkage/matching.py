@@ -272,6 +272,19 @@ def comparisons(priors: dict | None = None) -> list:
             cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.96, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
         ],
     )
+    # Whether both rows carry a KK, apart from what the KKs say (above): like a missing NIK, a missing KK
+    # is evidence of its own, because a row written from memory (a resident who moved, listed again) is
+    # more often a second listing than a first; EM learns how much. Its own comparison, on the KK column
+    # only, so that the EM passes (which block on the NIK and the birth date, both of which the KK
+    # comparison reads) can estimate it.
+    kk_missing = _comparison(
+        priors,
+        output_column_name="kk_missing",
+        comparison_levels=[
+            cll.CustomLevel("kk_l IS NULL OR kk_r IS NULL", label_for_charts="KK kosong"),
+            cll.ElseLevel().configure(label_for_charts="KK tertulis di keduanya"),
+        ],
+    )
     village = _comparison(
         priors,
         output_column_name="village",
@@ -298,7 +311,7 @@ def comparisons(priors: dict | None = None) -> list:
     )
     # The given name is a blocking key only: as a comparison it would count the name twice.
     del given
-    return [name, birth_date, sex, nik, household, village, address]
+    return [name, birth_date, sex, nik, household, kk_missing, village, address]
 
 
 # Lists small enough that scoring more pairs costs seconds get broader rules on top, while the pairs they
@@ -587,8 +600,8 @@ def _use_priors(linker: Linker, *, skip: set[str] | None = None) -> None:
 
 
 def _nik_null_warning(record: logging.LogRecord) -> bool:
-    """Splink warns about every comparison without a null level; the NIK has none on purpose (see comparisons())."""
-    return not record.getMessage().startswith("Warning: No null level found for comparison nik.")
+    """Splink warns about every comparison without a null level; the NIK and the KK's presence have none on purpose (see comparisons())."""
+    return not record.getMessage().startswith(("Warning: No null level found for comparison nik.", "Warning: No null level found for comparison kk_missing."))
 
 
 logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
