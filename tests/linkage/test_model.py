@@ -182,6 +182,30 @@ def test_a_list_without_niks_still_trains_the_name_birth_date_and_village():
         assert 0 < trained.get(key, 0) < 1, key
 
 
+def test_a_missing_kk_is_learnt_by_em_as_evidence_of_a_second_listing():
+    """Its own comparison on the KK column: inside the household comparison (which reads the NIK and the
+    birth date, what every EM pass blocks on) no pass could estimate it and Splink's default m stayed."""
+    from smartkampung.linkage.cleaning import parse_date
+    from smartkampung.linkage.synthetic import agency_list
+
+    records = [matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
+                                    sex="M" if row["jk"] == "L" else "F", nik=row["nik"], kk=row["no_kk"], village=row["desa"],
+                                    kecamatan=row["kecamatan"], address=row["alamat"], rt=row["rt"], rw=row["rw"])
+               for row, _entity in agency_list(records=4000, seed=3)]
+    assert any(not r.kk for r in records) and any(r.kk for r in records)
+    model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
+    try:
+        matching._train(model.linker, seed=1, connection=model.connection, tables=model.table_names)
+        levels = {level.label_for_charts: level for c in model.linker._settings_obj.comparisons if c.output_column_name == "kk_missing"
+                  for level in c.comparison_levels}
+        trained = {label: level._trained_m_probabilities for label, level in levels.items()}
+        m, u = levels["KK kosong"].m_probability, levels["KK kosong"].u_probability
+    finally:
+        model.close()
+    assert all(trained.values())  # estimated by at least one EM pass, not left at Splink's default
+    assert 0 < u < m < 1  # on these lists a row without a KK is more often a second listing: evidence for a match
+
+
 def test_blocking_widens_only_as_far_as_the_pairs_budget(monkeypatch):
     born = dt.date(1990, 5, 1)
     records = [
