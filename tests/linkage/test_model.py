@@ -89,7 +89,7 @@ def scored():
         _record("d1", "Mochammad Taufik", dt.date(1955, 2, 10), "3510011002550001", sex="M", village="3510010004"),
         _record("d2", "Mochammda Taufik", dt.date(1955, 2, 10), "3510011002550001", sex="M", village="3510010004"),
         # moved, no NIK, and a slip in the given name: only "birth date + first letter of the name" brings them together
-        _record("e1", "Sanemah", dt.date(1970, 3, 27), "3510016703700001", village="3510010005"),
+        _record("e1", "Sanemah", dt.date(1970, 3, 27), "3510016703700001", village="3510010005", kk="3510011503100001"),
         _record("e2", "Saneemah", dt.date(1970, 3, 27), "", village="3510050001", address="Dsn. Lor"),
         # the same address words in another order
         _record("f1", "Sri Wahyuni", dt.date(1966, 4, 2), "", address="Dsn. Krajan Gg. Mawar", rt="", rw=""),
@@ -153,7 +153,7 @@ def test_a_slip_inside_an_opening_word_is_read_on_the_name_as_written(scored):
 def test_a_moved_record_without_nik_and_with_a_slip_in_the_given_name_is_compared(scored):
     levels = _pair_levels(scored, "e1", "e2")
     assert levels["nik"] == "NIK kosong/tidak sah"
-    assert levels["village"] == "desa berbeda (pindah?)"
+    assert levels["village"] == "desa berbeda, KK kosong (pindah?)"  # listed again after a move, without the old KK
     assert levels["birth_date"] == "tanggal lahir sama"
 
 
@@ -182,28 +182,80 @@ def test_a_list_without_niks_still_trains_the_name_birth_date_and_village():
         assert 0 < trained.get(key, 0) < 1, key
 
 
-def test_a_missing_kk_is_learnt_by_em_as_evidence_of_a_second_listing():
-    """Its own comparison on the KK column: inside the household comparison (which reads the NIK and the
-    birth date, what every EM pass blocks on) no pass could estimate it and Splink's default m stayed."""
+def _agency_records(records: int, seed: int) -> list[matching.MatchRecord]:
     from smartkampung.linkage.cleaning import parse_date
     from smartkampung.linkage.synthetic import agency_list
 
-    records = [matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
-                                    sex="M" if row["jk"] == "L" else "F", nik=row["nik"], kk=row["no_kk"], village=row["desa"],
-                                    kecamatan=row["kecamatan"], address=row["alamat"], rt=row["rt"], rw=row["rw"])
-               for row, _entity in agency_list(records=4000, seed=3)]
+    return [matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
+                                 sex="M" if row["jk"] == "L" else "F", nik=row["nik"], kk=row["no_kk"], village=row["desa"],
+                                 kecamatan=row["kecamatan"], address=row["alamat"], rt=row["rt"], rw=row["rw"])
+            for row, _entity in agency_list(records=records, seed=seed)]
+
+
+def test_a_move_without_the_kk_is_learnt_by_em_as_one_event():
+    """Another village and no KK are scored together: EM learns how often a duplicate moved without its KK
+    (scored apart, naive Bayes multiplied the two and undercounted the move)."""
+    records = _agency_records(4000, seed=3)
     assert any(not r.kk for r in records) and any(r.kk for r in records)
     model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
     try:
-        matching._train(model.linker, seed=1, connection=model.connection, tables=model.table_names)
-        levels = {level.label_for_charts: level for c in model.linker._settings_obj.comparisons if c.output_column_name == "kk_missing"
-                  for level in c.comparison_levels}
+        model.train()
+        levels = {level.label_for_charts: level for c in model.linker._settings_obj.comparisons if c.output_column_name == "village"
+                  for level in c.comparison_levels if not level.is_null_level}
         trained = {label: level._trained_m_probabilities for label, level in levels.items()}
-        m, u = levels["KK kosong"].m_probability, levels["KK kosong"].u_probability
+        moved, elsewhere = levels["desa berbeda, KK kosong (pindah?)"], levels["desa berbeda"]
+        moved_m, moved_u, elsewhere_m, elsewhere_u = moved.m_probability, moved.u_probability, elsewhere.m_probability, elsewhere.u_probability
     finally:
         model.close()
-    assert all(trained.values())  # estimated by at least one EM pass, not left at Splink's default
-    assert 0 < u < m < 1  # on these lists a row without a KK is more often a second listing: evidence for a match
+    assert trained["desa berbeda, KK kosong (pindah?)"] and trained["desa sama"]  # estimated by EM, not Splink's defaults
+    assert 0 < moved_u < moved_m < 1  # a move without the KK: evidence for a second listing
+    assert elsewhere_m < elsewhere_u  # another village with a KK on both rows: evidence against
+    assert elsewhere_m >= matching.M_FLOORS[("village", "desa berbeda")]  # never made impossible
+
+
+def test_a_level_the_list_never_shows_keeps_its_floor():
+    """The benchmark lists never move anyone with a KK; EM's m for that level goes to ~0 (50 bits against)."""
+    model = matching.Model([matching.prepare(_agency_records(300, seed=2))], link_type="dedupe_only")
+    try:
+        level = next(level for c in model.linker._settings_obj.comparisons if c.output_column_name == "village"
+                     for level in c.comparison_levels if level.label_for_charts == "desa berbeda")
+        level.m_probability = 7e-18
+        matching._floor_m(model.linker)
+        floored = level.m_probability
+        level.m_probability = 0.2
+        matching._floor_m(model.linker)
+        kept = level.m_probability
+    finally:
+        model.close()
+    assert floored == matching.M_FLOORS[("village", "desa berbeda")]
+    assert kept == 0.2
+
+
+def test_u_set_on_the_data_survives_the_em_passes():
+    """Every EM pass resets u to the median of the recorded estimates: the counted "NIK sama" and the birth date
+    levels freed of the NIK check's share must be what predictions use after training, not the raw sample."""
+    records = _agency_records(4000, seed=5)
+    sampled = matching.Model([matching.prepare(records)], link_type="dedupe_only")
+    try:
+        sampled.linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+        raw = {level.label_for_charts: level.u_probability for c in sampled.linker._settings_obj.comparisons
+               if c.output_column_name == "birth_date" for level in c.comparison_levels if not level.is_null_level}
+    finally:
+        sampled.close()
+    model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
+    try:
+        unchecked = matching._nik_unchecked_share(model.connection, model.table_names)
+        nik_equal = matching._nik_equal_u(model.connection, model.table_names)
+        passes = matching._train(model.linker, seed=1, connection=model.connection, tables=model.table_names)
+        u = {(c.output_column_name, level.label_for_charts): level.u_probability for c in model.linker._settings_obj.comparisons
+             for level in c.comparison_levels if not level.is_null_level}
+    finally:
+        model.close()
+    assert passes >= 1 and 0 < unchecked < 0.5
+    assert u[("nik", "NIK sama")] == pytest.approx(nik_equal)
+    assert u[("birth_date", "beda satu angka")] == pytest.approx(raw["beda satu angka"] / unchecked)
+    assert u[("birth_date", "tanggal lahir sama")] == pytest.approx(raw["tanggal lahir sama"])  # before the NIK check: as sampled
+    assert u[("birth_date", matching.NIK_SPELLS_DATE_LABEL)] == pytest.approx(raw[matching.NIK_SPELLS_DATE_LABEL])
 
 
 def test_blocking_widens_only_as_far_as_the_pairs_budget(monkeypatch):

@@ -201,7 +201,7 @@ def comparisons(priors: dict | None = None) -> list:
             # disagrees on the record with the slip. m is fixed: no EM pass can see the level (passes that
             # share a NIK never reach it), and a true duplicate reaches it only if the NIK was re-issued
             # with the wrong date as well.
-            cll.CustomLevel("nik_ok_l AND nik_ok_r", label_for_charts="tanggal lahir berbeda, NIK masing-masing sesuai tanggalnya").configure(
+            cll.CustomLevel("nik_ok_l AND nik_ok_r", label_for_charts=NIK_SPELLS_DATE_LABEL).configure(
                 m_probability=0.001, fix_m_probability=True),
             cll.CustomLevel(
                 "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
@@ -272,27 +272,24 @@ def comparisons(priors: dict | None = None) -> list:
             cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.96, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
         ],
     )
-    # Whether both rows carry a KK, apart from what the KKs say (above): like a missing NIK, a missing KK
-    # is evidence of its own, because a row written from memory (a resident who moved, listed again) is
-    # more often a second listing than a first; EM learns how much. Its own comparison, on the KK column
-    # only, so that the EM passes (which block on the NIK and the birth date, both of which the KK
-    # comparison reads) can estimate it.
-    kk_missing = _comparison(
-        priors,
-        output_column_name="kk_missing",
-        comparison_levels=[
-            cll.CustomLevel("kk_l IS NULL OR kk_r IS NULL", label_for_charts="KK kosong"),
-            cll.ElseLevel().configure(label_for_charts="KK tertulis di keduanya"),
-        ],
-    )
+    # Where the two rows live, and whether both carry a KK. A resident who moved and is listed again at
+    # the new address is typically written without a KK (the family card is still the old household's),
+    # so "another village" and "no KK" are one event, not two pieces of evidence: scored apart (a
+    # comparison of their own, 2026-12-03) naive Bayes multiplied their m and undercounted that event by
+    # some 3 bits, keeping moved relistings of common names under the threshold. Joined, EM learns how
+    # often a duplicate moved without its KK. The kecamatan level is not split: a registry duplicate
+    # carried to the next village keeps a KK there (another household's), and EM, which sees registry
+    # duplicates in no pass (their NIKs differ), would have taken "next village with a KK" for a stranger.
     village = _comparison(
         priors,
         output_column_name="village",
         comparison_levels=[
             _null("village"),
-            cll.ExactMatchLevel("village").configure(label_for_charts="desa sama"),
+            cll.CustomLevel("village_l = village_r AND kk_l IS NOT NULL AND kk_r IS NOT NULL", label_for_charts="desa sama"),
+            cll.CustomLevel("village_l = village_r", label_for_charts="desa sama, KK kosong"),
             cll.CustomLevel("kecamatan_l = kecamatan_r", label_for_charts="kecamatan sama"),
-            cll.ElseLevel().configure(label_for_charts="desa berbeda (pindah?)"),
+            cll.CustomLevel("kk_l IS NOT NULL AND kk_r IS NOT NULL", label_for_charts="desa berbeda"),
+            cll.ElseLevel().configure(label_for_charts="desa berbeda, KK kosong (pindah?)"),
         ],
     )
     address = _comparison(
@@ -311,7 +308,7 @@ def comparisons(priors: dict | None = None) -> list:
     )
     # The given name is a blocking key only: as a comparison it would count the name twice.
     del given
-    return [name, birth_date, sex, nik, household, kk_missing, village, address]
+    return [name, birth_date, sex, nik, household, village, address]
 
 
 # Lists small enough that scoring more pairs costs seconds get broader rules on top, while the pairs they
@@ -466,6 +463,7 @@ _EM_PASSES = (
 
 
 NIK_REGENCY_TYPO = "substr(nik_l, 5, 12) = substr(nik_r, 5, 12) AND hamming(substr(nik_l, 1, 4), substr(nik_r, 1, 4)) = 1"
+NIK_SPELLS_DATE_LABEL = "tanggal lahir berbeda, NIK masing-masing sesuai tanggalnya"
 NIK_REGENCY_TYPO_LABEL = "NIK beda 1 angka di kode kabupaten (salah ketik)"
 KK_IN_NIK = "(nik_l = kk_r OR kk_l = nik_r)"
 KK_IN_NIK_LABEL = "NIK yang satu adalah KK yang lain, tanggal lahir sama"
@@ -524,15 +522,45 @@ def _kk_in_nik_u(connection, tables: list[str]) -> float | None:
     return _share(found, _pairs(connection, tables))
 
 
+def _nik_unchecked_share(connection, tables: list[str]) -> float | None:
+    """The share of pairs (birth dates present) in which the NIKs cannot both be checked against the dates:
+    one is missing, invalid or spells another date. Counted per record, as if each record's were independent."""
+    shares = []
+    for t in tables:
+        ok, dated = connection.execute(f"SELECT count(*) FILTER (WHERE nik_ok)::DOUBLE, count(birth_date)::DOUBLE FROM {t}").fetchall()[0]
+        if not dated:
+            return None
+        shares.append(ok / dated)
+    both = shares[0] ** 2 if len(shares) == 1 else shares[0] * shares[1]
+    return 1.0 - both if both < 1.0 else None
+
+
+def _set_u(level, u: float, how: str) -> None:
+    """Set a level's u for good: every EM pass ends by resetting u to the median of the level's recorded
+    estimates (the random sample's), which would undo a u set on the attribute alone."""
+    level.u_probability = u
+    level._trained_u_probabilities = [{"probability": u, "description": how, "m_or_u": "u"}]
+
+
 def _estimate_u(linker: Linker, *, seed: int, connection, tables: list[str]) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
     counted = {("nik", "NIK sama"): _nik_equal_u(connection, tables), ("nik", NIK_REGENCY_TYPO_LABEL): _nik_regency_typo_u(connection, tables),
                ("kk", KK_IN_NIK_LABEL): _kk_in_nik_u(connection, tables)}
+    unchecked = _nik_unchecked_share(connection, tables)
     for comparison in linker._settings_obj.comparisons:
+        gated = False
         for level in comparison.comparison_levels:
             u = counted.get((comparison.output_column_name, level.label_for_charts))
             if u is not None:
-                level.u_probability = u
+                _set_u(level, u, "counted on the data")
+            elif gated and unchecked and not level.is_null_level and level.u_probability is not None:
+                # The birth date levels after NIK_SPELLS_DATE_LABEL are only reached by pairs whose NIKs
+                # cannot both be checked, so sampling counts P(date level AND NIK unchecked). The NIK
+                # comparison already scores a missing or invalid NIK; leaving that factor in the date's
+                # u as well counted it twice and made "one digit apart" between a record without NIK
+                # and a stranger of the same name some 4 bits too strong. The date's u is the date's alone.
+                _set_u(level, min(1.0, level.u_probability / unchecked), "sampled, without the NIK check's share")
+            gated = gated or (comparison.output_column_name == "birth_date" and level.label_for_charts == NIK_SPELLS_DATE_LABEL)
 
 
 def _train(linker: Linker, *, seed: int, connection, tables: list[str]) -> int:
@@ -599,9 +627,24 @@ def _use_priors(linker: Linker, *, skip: set[str] | None = None) -> None:
                 level.m_probability = m
 
 
+# Lowest m a learnt level may take. A list can lack an event entirely (in the benchmark lists a resident who
+# moved is never written with a KK), and EM then sets its m to nearly zero: some 50 bits against any pair
+# that shows it. Real lists do hold such rows (a move listed with the new family card), so the pair must
+# stay a candidate for review, like a typed L/P slip (the sex comparison's fixed m).
+M_FLOORS = {("village", "desa berbeda"): 0.01}
+
+
+def _floor_m(linker: Linker) -> None:
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            floor = M_FLOORS.get((comparison.output_column_name, level.label_for_charts))
+            if floor is not None and (level.m_probability is None or level.m_probability < floor):
+                level.m_probability = floor
+
+
 def _nik_null_warning(record: logging.LogRecord) -> bool:
-    """Splink warns about every comparison without a null level; the NIK and the KK's presence have none on purpose (see comparisons())."""
-    return not record.getMessage().startswith(("Warning: No null level found for comparison nik.", "Warning: No null level found for comparison kk_missing."))
+    """Splink warns about every comparison without a null level; the NIK has none on purpose (see comparisons())."""
+    return not record.getMessage().startswith(("Warning: No null level found for comparison nik.",))
 
 
 logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
@@ -642,6 +685,7 @@ class Model:
             # With no pass able to run (a small registry with no repeated NIK and too few same-day pairs)
             # the priors stand in for m; u stays what this data measured.
             _train(self.linker, seed=self.seed, connection=self.connection, tables=self.table_names)
+        _floor_m(self.linker)
         self.trained = True
 
     def m_probabilities(self) -> dict:
