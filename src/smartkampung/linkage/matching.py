@@ -272,7 +272,7 @@ def comparisons(priors: dict | None = None) -> list:
             cll.ElseLevel().configure(label_for_charts="KK tidak membedakan", m_probability=0.96, u_probability=0.75, fix_m_probability=True, fix_u_probability=True),
         ],
     )
-    # Where the two rows live, and whether both carry a KK. A resident who moved and is listed again at
+    # Where the two rows live, and (when they live apart) whether both carry a KK. A resident who moved and is listed again at
     # the new address is typically written without a KK (the family card is still the old household's),
     # so "another village" and "no KK" are one event, not two pieces of evidence: scored apart (a
     # comparison of their own, 2026-12-03) naive Bayes multiplied their m and undercounted that event by
@@ -285,8 +285,9 @@ def comparisons(priors: dict | None = None) -> list:
         output_column_name="village",
         comparison_levels=[
             _null("village"),
-            cll.CustomLevel("village_l = village_r AND kk_l IS NOT NULL AND kk_r IS NOT NULL", label_for_charts="desa sama"),
-            cll.CustomLevel("village_l = village_r", label_for_charts="desa sama, KK kosong"),
+            # Not split by the KK: a row without a KK in its own village is no sign of a move, and a list with no
+            # KK column at all (common) would find "same village, no KK" rare among the priors' matches.
+            cll.ExactMatchLevel("village").configure(label_for_charts="desa sama"),
             cll.CustomLevel("kecamatan_l = kecamatan_r", label_for_charts="kecamatan sama"),
             cll.CustomLevel("kk_l IS NOT NULL AND kk_r IS NOT NULL", label_for_charts="desa berbeda"),
             cll.ElseLevel().configure(label_for_charts="desa berbeda, KK kosong (pindah?)"),
