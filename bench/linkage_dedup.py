@@ -62,8 +62,7 @@ def pair_completeness(list_path: Path, truth: dict[str, str]) -> dict[str, float
 
     from smartkampung.linkage import dedup, matching
 
-    _total, records = dedup._records(list_path, id_column=None, overrides={}, today=dt.date.today())
-    frame = matching.prepare(records).set_index("unique_id")
+    frame = dedup.read_frame(list_path).set_index("unique_id")
     groups: dict[str, list[str]] = {}
     for record_id, entity in truth.items():
         groups.setdefault(entity, []).append(record_id)
@@ -122,8 +121,7 @@ def bench(size: int, *, seed: int, folder: Path, write_priors: bool, methods: tu
 def _write_priors(list_path: Path) -> None:
     from smartkampung.linkage import dedup, matching
 
-    _total, records = dedup._records(list_path, id_column=None, overrides={}, today=dt.date.today())
-    model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
+    model = matching.Model([dedup.read_frame(list_path)], link_type="dedupe_only")
     model.train()
     lines = [
         '"""Prior m probabilities of each comparison level, for lists too small to train on (EM needs many pairs).',

@@ -47,9 +47,7 @@ def main() -> None:
 
     print(f"machine: {machine()}\ndate: {dt.date.today()}", flush=True)
     started = time.monotonic()
-    _total, records = dedup._records(list_path, id_column=None, overrides={}, today=dt.date.today())
-    model = matching.Model([matching.prepare(records)], link_type="dedupe_only")
-    del records
+    model = matching.Model([dedup.read_frame(list_path)], link_type="dedupe_only")
     try:
         model.train()
         predictions = model.predict_table(0.05)

@@ -376,5 +376,5 @@ def test_features_version_follows_the_code_prepare_uses(monkeypatch):
     monkeypatch.setattr(matching, "COMMON_PREFIXES", matching.COMMON_PREFIXES | {"RADEN"})
     assert linking.features_version() != before
     monkeypatch.undo()
-    monkeypatch.setattr(matching, "_dob_key", lambda born: None)
+    monkeypatch.setattr(matching, "_address_key", lambda address: None)
     assert linking.features_version() != before

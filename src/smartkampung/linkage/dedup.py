@@ -31,10 +31,15 @@ class DedupResult:
     seconds: float
 
 
-def _records(path: Path, *, id_column: str | None, overrides: dict[str, str], today: dt.date):
-    fmt = reading.file_format(path)
-    header, total, rows = reading.open_rows(path, fmt)
-    mapping = reading.column_map(header, overrides)
+def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str, str] | None = None, today: dt.date | None = None):
+    """The list as the model's columns (matching.prepare_columns), read column by column: each date, sex and
+    place is parsed once per distinct spelling, not once per row. Blank rows are skipped; an empty or repeated
+    record id stops the run with its row number."""
+    if not path.exists():
+        raise DomainError("invalid", f"{path}: no such file.", field="path")
+    today = today or dt.date.today()
+    header, _total, rows = reading.open_rows(path, reading.file_format(path), count=False)
+    mapping = reading.column_map(header, overrides or {})
     if id_column:
         keys = [h.strip() for h in header]
         if id_column not in keys:
@@ -42,33 +47,43 @@ def _records(path: Path, *, id_column: str | None, overrides: dict[str, str], to
         id_index = keys.index(id_column)
     else:
         id_index = 0
-    seen: set[str] = set()
+    cell = reading.cell
+    kept, numbers = [], []
+    for number, row in enumerate(rows, start=2):
+        row = [cell(v) for v in row]
+        if any(row):
+            kept.append(row)
+            numbers.append(number)
 
-    def get(row, field):
-        index = mapping.get(field)
-        return reading.cell(row[index]) if index is not None and index < len(row) else ""
+    def column(index: int | None) -> list[str]:
+        return [""] * len(kept) if index is None else [r[index] if index < len(r) else "" for r in kept]
 
-    def records():
-        for number, row in enumerate(rows, start=2):
-            if not any(reading.cell(v) for v in row):
-                continue
-            record_id = reading.cell(row[id_index]) if id_index < len(row) else ""
+    ids = column(id_index)
+    if len(set(ids)) < len(ids) or "" in ids:
+        seen: set[str] = set()
+        for number, record_id in zip(numbers, ids, strict=True):
             if not record_id:
                 raise DomainError("invalid", f"Row {number}: the record id ({header[id_index]}) is empty.", field="id")
             if record_id in seen:
                 raise DomainError("invalid", f"Row {number}: record id {record_id!r} appears twice; ids must be unique (--id COL).", field="id")
             seen.add(record_id)
-            born, _ = parse_date(get(row, "birth_date"), today=today)
-            sex, _ = parse_sex(get(row, "sex"))
-            village, kecamatan = village_key(get(row, "village")), village_key(get(row, "kecamatan"))
-            yield matching.MatchRecord(
-                unique_id=record_id, name=get(row, "name"), birth_date=born, sex=sex,
-                nik="".join(get(row, "nik").split()), kk="".join(get(row, "kk_number").split()),
-                village=f"{kecamatan}|{village}" if village else "", kecamatan=kecamatan, address=" ".join((get(row, "address"), get(row, "dusun"))),
-                rt=get(row, "rt"), rw=get(row, "rw"),
-            )
+    field = {name: column(mapping.get(name)) for name in ("name", "birth_date", "sex", "nik", "kk_number", "village", "kecamatan", "address",
+                                                          "dusun", "rt", "rw")}
+    kept.clear()  # the columns hold the cells now
 
-    return total, records()
+    def parsed(values: list[str], parse) -> list:
+        once: dict[str, object] = {}
+        return [once[v] if v in once else once.setdefault(v, parse(v)) for v in values]
+
+    villages = parsed(field["village"], village_key)
+    kecamatans = parsed(field["kecamatan"], village_key)
+    return matching.prepare_columns(
+        unique_id=ids, name=field["name"], birth_date=parsed(field["birth_date"], lambda v: parse_date(v, today=today)[0]),
+        sex=parsed(field["sex"], lambda v: parse_sex(v)[0]), nik=["".join(v.split()) for v in field["nik"]],
+        kk=["".join(v.split()) for v in field["kk_number"]],
+        village=[f"{k}|{v}" if v else "" for v, k in zip(villages, kecamatans, strict=True)], kecamatan=kecamatans,
+        address=[" ".join(p) for p in zip(field["address"], field["dusun"], strict=True)], rt=field["rt"], rw=field["rw"],
+    )
 
 
 def dedup_file(
@@ -77,13 +92,9 @@ def dedup_file(
     today: dt.date | None = None,
 ) -> DedupResult:
     started = time.monotonic()
-    if not path.exists():
-        raise DomainError("invalid", f"{path}: no such file.", field="path")
-    today = today or dt.date.today()
     say = progress or (lambda _stage: None)
     say("read")
-    _total, records = _records(path, id_column=id_column, overrides=overrides or {}, today=today)
-    frame = matching.prepare(records)
+    frame = read_frame(path, id_column=id_column, overrides=overrides, today=today)
     if len(frame) < 2:
         raise DomainError("invalid", "The list has fewer than two records: nothing to compare.", field="path")
     model = matching.Model([frame], link_type="dedupe_only", standard=standard)

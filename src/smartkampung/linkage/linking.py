@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 from django.db import connection, transaction
@@ -86,62 +85,6 @@ def registry_records(*, exclude_ids: set[int] | None = None) -> list[matching.Ma
     return out
 
 
-def _by_distinct(keys: list[str], make) -> tuple[pd.DataFrame, np.ndarray]:
-    """matching.prepare() applied once per distinct value: (prepared frame of the distinct values, codes)."""
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
-    return matching.prepare(make(value) for value in uniques), codes
-
-
-def model_frame(ids: list[str], names: list, births: list, sexes: list, niks: list, kks: list, villages: list, kecamatans: list,
-                addresses: list, rts: list, rws: list) -> pd.DataFrame:
-    """The columns matching.prepare() makes, computed once per distinct name, date, sex, place and address
-    instead of once per record (a registry has far fewer distinct values than people). The 16-digit
-    NIK/KK check is the one per-record column, done with pandas string operations."""
-    rec = matching.MatchRecord
-    columns: dict[str, object] = {"unique_id": ids}
-    sep = "\x1f"
-
-    def take(frame, codes, names_):
-        for name in names_:
-            columns[name] = frame[name].to_numpy(dtype=object)[codes]
-
-    frame, codes = _by_distinct([n or "" for n in names], lambda n: rec(unique_id="", name=n))
-    take(frame, codes, ("raw_name", "match_name", "core_name", "name_tokens", "given"))
-    dates = [b.isoformat() if isinstance(b, dt.date) else (str(b)[:10] if b else "") for b in births]
-    frame, codes = _by_distinct(dates, lambda d: rec(unique_id="", name="", birth_date=dt.date.fromisoformat(d) if d else None))
-    take(frame, codes, ("birth_date", "dob_key"))
-    columns["birth_year"] = pd.array(frame["birth_year"].to_numpy(dtype=object)[codes], dtype="Int64")
-    frame, codes = _by_distinct([x or "" for x in sexes], lambda x: rec(unique_id="", name="", sex=x))
-    take(frame, codes, ("sex",))
-    places = [f"{v or ''}{sep}{k or ''}" for v, k in zip(villages, kecamatans, strict=True)]
-    frame, codes = _by_distinct(places, lambda p: rec(unique_id="", name="", village=p.split(sep)[0], kecamatan=p.split(sep)[1]))
-    take(frame, codes, ("village", "kecamatan"))
-    where = [f"{a or ''}{sep}{t or ''}{sep}{w or ''}" for a, t, w in zip(addresses, rts, rws, strict=True)]
-    frame, codes = _by_distinct(where, lambda p: rec(unique_id="", name="", address=p.split(sep)[0], rt=p.split(sep)[1], rw=p.split(sep)[2]))
-    take(frame, codes, ("address", "rt_rw"))
-    for column, values in (("nik", niks), ("kk", kks)):
-        text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
-        digits = text.where((text.str.len() == 16) & text.str.isdigit())
-        columns[column] = digits.astype(object).where(digits.notna(), None).to_numpy(dtype=object)
-    nik = pd.Series(columns["nik"], dtype=object)
-    columns["nik12"] = nik.str[:12].astype(object).where(nik.notna(), None).to_numpy(dtype=object)
-    # A column that combines identity fields (the NIK's date digits against the birth date and sex) is
-    # computed by prepare() itself, per record, from those fields; the name and address, the costly ones,
-    # are left out (test_registry_frame_is_prepare_of_the_registry holds the result equal to prepare()).
-    combined = [c for c in matching.COLUMNS if c not in columns]
-    if combined:
-        full = matching.prepare(
-            rec(unique_id="", name="", birth_date=dt.date.fromisoformat(d) if d else None, sex=x or "", nik=k or "", kk=f or "", village=v or "",
-                kecamatan=c or "")
-            for d, x, k, f, v, c in zip(dates, sexes, niks, kks, villages, kecamatans, strict=True)
-        )
-        for column in combined:
-            columns[column] = full[column].to_numpy(dtype=object)
-    out = pd.DataFrame({c: columns[c] for c in matching.COLUMNS})
-    out["birth_year"] = out["birth_year"].astype("Int64")
-    return out
-
-
 # --- the registry side, kept between runs --------------------------------------------------------------
 # Deriving the model columns of 1.78M residents (names canonicalised, addresses, the NIK's own date check)
 # costs a minute on every run, yet a registry changes little between two runs. RegistryFeatures keeps each
@@ -196,7 +139,7 @@ def _code_of(module, roots: tuple[str, ...]) -> list[str]:
 
 def features_version() -> str:
     """Which code derived the stored features: the model's columns, matching.prepare() and everything in
-    matching.py it reaches, this module's model_frame() and what it reaches, and the whole name
+    matching.py it reaches (prepare_columns() among them), this module's registry address and encoding, and the whole name
     canonicaliser. A change to any of them makes every stored row stale, so a changed canonicaliser or a
     new column is never mixed with old values; a change elsewhere in the model (comparisons, training)
     keeps them."""
@@ -209,7 +152,7 @@ def features_version() -> str:
     # prepare() calls into registry.names (hashed whole); if it ever uses another module, add it here.
     # The stored values are what _encode() writes; _decode() runs on every read, so it needs no version.
     parts = [repr(matching.COLUMNS), *_code_of(matching, ("prepare", "MatchRecord", "COLUMNS")),
-             *_code_of(this, ("model_frame", "_registry_address", "_encode", "_plain", "_SOURCE_SQL", "_FEATURE_COLUMNS")),
+             *_code_of(this, ("_registry_address", "_encode", "_plain", "_SOURCE_SQL", "_FEATURE_COLUMNS")),
              Path(names.__file__).read_text(encoding="utf-8")]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -396,8 +339,9 @@ def registry_table(*, prefetched: _StoredRead | None = None) -> pa.Table:
             continue
         pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, source = (list(c) for c in zip(*records, strict=True))
         del records
-        frame = model_frame([f"p{i}" for i in pk], name, born, sex, nik, kk, code, [c[:8] for c in code],
-                            [_registry_address(s, d) for s, d in zip(street, dusun, strict=True)], rt, rw)
+        frame = matching.prepare_columns(unique_id=[f"p{i}" for i in pk], name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=code,
+                                         kecamatan=[c[:8] for c in code], address=[_registry_address(s, d) for s, d in zip(street, dusun, strict=True)],
+                                         rt=rt, rw=rw)
         encoded = _encode(frame)
         del frame
         for person_name in name:
@@ -511,7 +455,8 @@ def _row_frame(batch: ImportBatch) -> pd.DataFrame:
         return matching.prepare([])
     pk, name, born, sex, nik, kk, village_id, address, rt, rw = (list(c) for c in zip(*rows, strict=True))
     village = [codes.get(v, "") for v in village_id]
-    return model_frame([f"r{i}" for i in pk], name, [_as_date(b) for b in born], sex, nik, kk, village, [v[:8] for v in village], address, rt, rw)
+    return matching.prepare_columns(unique_id=[f"r{i}" for i in pk], name=name, birth_date=[_as_date(b) for b in born], sex=sex, nik=nik, kk=kk,
+                                    village=village, kecamatan=[v[:8] for v in village], address=address, rt=rt, rw=rw)
 
 
 def _predict(frames: list[pd.DataFrame], *, link_type: str, threshold: float, rows_in_list: int) -> tuple[pd.DataFrame, matching.Model]:

@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -65,9 +66,29 @@ class MatchRecord:
     rw: str = ""
 
 
-def _digits16(value: str) -> str | None:
-    value = (value or "").strip()
-    return value if len(value) == 16 and value.isdigit() else None
+def _digits16(values: list) -> pd.Series:
+    """A NIK or KK as written, kept only when it is exactly 16 digits (None otherwise)."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    digits = text.where((text.str.len() == 16) & text.str.isdigit())
+    return digits.astype(object).where(digits.notna(), None)
+
+
+def _name_columns(name: str) -> tuple:
+    """raw_name, match_name, core_name, name_tokens, given."""
+    tokens = match_tokens(name) if name else []
+    core = [t for t in tokens if t not in COMMON_PREFIXES] or tokens
+    return " ".join(name.upper().split()) or None, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None
+
+
+def _date_columns(iso: str) -> tuple:
+    """birth_date, dob_key (the year with day and month in either order: a day/month swap keeps the key),
+    birth_year, and the NIK's six date digits for a man and for a woman (DDMMYY, day + 40 for women)."""
+    if not iso:
+        return None, None, None, None, None
+    born = dt.date.fromisoformat(iso)
+    low, high = sorted((born.day, born.month))
+    tail = f"{born.month:02d}{born.year % 100:02d}"
+    return iso, f"{born.year}-{low:02d}-{high:02d}", born.year, f"{born.day:02d}{tail}", f"{born.day + 40:02d}{tail}"
 
 
 def _address_key(address: str) -> str | None:
@@ -82,44 +103,56 @@ def _rt_rw(rt: str, rw: str) -> str | None:
     return f"{rt}/{rw}" if rt and rw else None
 
 
-def _dob_key(born: dt.date | None) -> str | None:
-    """Year with day and month in either order: a day/month swap keeps the key."""
-    if born is None:
-        return None
-    low, high = sorted((born.day, born.month))
-    return f"{born.year}-{low:02d}-{high:02d}"
-
-
-def _nik_agrees(nik: str | None, born: dt.date | None, sex: str) -> bool | None:
-    """Whether the NIK's date digits (DDMMYY, day + 40 for women) say this record's birth date.
-
-    A typo in the date part of a NIK breaks this on one record of a pair and not the other; two different
-    people born on nearby days each keep it. None when either is missing."""
-    if nik is None or born is None:
-        return None
-    tail = f"{born.month:02d}{born.year % 100:02d}"
-    days = {"M": (born.day,), "F": (born.day + 40,)}.get(sex, (born.day, born.day + 40))
-    return any(nik[6:12] == f"{d:02d}{tail}" for d in days)
+def _iso(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)[:10] if value else ""
 
 
 def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
-    """Turn records into the model's columns (one pass; names canonicalised once per distinct spelling)."""
-    canonical: dict[str, list[str]] = {}  # local to this call: no cache outlives the job
-    rows = []
-    for r in records:
-        tokens = canonical.get(r.name)
-        if tokens is None:
-            tokens = canonical[r.name] = match_tokens(r.name) if r.name else []
-        nik, kk = _digits16(r.nik), _digits16(r.kk)
-        core = [t for t in tokens if t not in COMMON_PREFIXES] or tokens
-        village = (r.village or "").strip() or None
-        rows.append((
-            r.unique_id, " ".join(r.name.upper().split()) or None, " ".join(tokens) or None, " ".join(core) or None, tokens or None, core[0] if core else None,
-            r.birth_date.isoformat() if r.birth_date else None, _dob_key(r.birth_date), r.birth_date.year if r.birth_date else None,
-            r.sex or None, nik, nik[:12] if nik else None, _nik_agrees(nik, r.birth_date, r.sex), kk, village,
-            (r.kecamatan or "").strip() or None, _address_key(r.address), _rt_rw(r.rt, r.rw),
-        ))
-    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    """Turn records into the model's columns (prepare_columns on their fields)."""
+    records = list(records)
+    return prepare_columns(**{f: [getattr(r, f) for r in records] for f in MatchRecord.__dataclass_fields__})
+
+
+def prepare_columns(*, unique_id: list, name: list, birth_date: list, sex: list, nik: list, kk: list, village: list, kecamatan: list,
+                    address: list, rt: list, rw: list) -> pd.DataFrame:
+    """The model's columns from the records' fields (one list per MatchRecord field, in record order).
+
+    Each derived column is computed once per distinct value (a name, a date, a place, an address) and
+    spread back over the records: a list or a registry has far fewer distinct values than records, and the
+    name canonicaliser is the costly part. The NIK/KK checks and the NIK's date check are per record, as
+    column operations."""
+    out: dict[str, object] = {"unique_id": pd.Series(unique_id, dtype=object).to_numpy(dtype=object)}
+
+    def spread(values: list, derive, columns: tuple[str, ...]) -> None:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+        derived = [derive(value) for value in uniques]
+        for index, column in enumerate(columns):
+            # fromiter: a list value (the name's tokens) stays one element instead of becoming a dimension
+            out[column] = np.fromiter((d[index] for d in derived), dtype=object, count=len(derived))[codes]
+
+    spread([n or "" for n in name], _name_columns, ("raw_name", "match_name", "core_name", "name_tokens", "given"))
+    spread([_iso(b) for b in birth_date], _date_columns, ("birth_date", "dob_key", "birth_year", "_nik_date_m", "_nik_date_f"))
+    spread([x or "" for x in sex], lambda x: (x or None,), ("sex",))
+    spread([(v or "").strip() for v in village], lambda v: (v or None,), ("village",))
+    spread([(k or "").strip() for k in kecamatan], lambda k: (k or None,), ("kecamatan",))
+    sep = "\x1f"
+    spread([f"{a or ''}{sep}{t or ''}{sep}{w or ''}" for a, t, w in zip(address, rt, rw, strict=True)],
+           lambda p: (_address_key(p.split(sep)[0]), _rt_rw(*p.split(sep)[1:])), ("address", "rt_rw"))
+    niks = _digits16(nik)
+    out["nik"], out["kk"] = niks.to_numpy(dtype=object), _digits16(kk).to_numpy(dtype=object)
+    out["nik12"] = niks.str[:12].astype(object).where(niks.notna(), None).to_numpy(dtype=object)
+    # Whether the NIK's date digits say this record's birth date (either sex's form when the sex is
+    # unknown). A typo in the date part of a NIK breaks this on one record of a pair and not the other;
+    # two different people born on nearby days each keep it. None when the NIK or the date is missing.
+    digits = niks.str[6:12].astype(object).where(niks.notna(), None).to_numpy(dtype=object)
+    men, women, sexes = out.pop("_nik_date_m"), out.pop("_nik_date_f"), out["sex"]
+    out["nik_ok"] = np.array([None if d is None or m is None else (d == m if s == "M" else d == w if s == "F" else d in (m, w))
+                              for d, m, w, s in zip(digits, men, women, sexes, strict=True)], dtype=object)
+    frame = pd.DataFrame({c: out[c] for c in COLUMNS})
     frame["birth_year"] = frame["birth_year"].astype("Int64")
     return frame
 
