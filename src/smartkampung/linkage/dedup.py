@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from smartkampung.core.bulk import paused_gc
 from smartkampung.core.errors import DomainError
 
 from . import clustering, matching, reading
@@ -32,6 +32,7 @@ class DedupResult:
     seconds: float
 
 
+@paused_gc()
 def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str, str] | None = None, today: dt.date | None = None):
     """The list as the model's columns (matching.prepare_columns), read column by column: each date, sex and
     place is parsed once per distinct spelling, not once per row. Blank rows are skipped; an empty or repeated
@@ -39,36 +40,25 @@ def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str,
     if not path.exists():
         raise DomainError("invalid", f"{path}: no such file.", field="path")
     today = today or dt.date.today()
-    fmt = reading.file_format(path)
-    header, _total, rows = reading.open_rows(path, fmt, count=False)
+    header, _total, rows = reading.open_rows(path, reading.file_format(path), count=False)
     mapping = reading.column_map(header, overrides or {})
     if id_column:
         keys = [h.strip() for h in header]
         if id_column not in keys:
-            raise DomainError("invalid", f"--id {id_column}: the file has no such column.", field="id")
+            raise DomainError("invalid", f"--id {id_column}: the file has no column {id_column!r}.", field="id")
         id_index = keys.index(id_column)
     else:
         id_index = 0
+    cell = reading.cell
     kept, numbers = [], []
-    if fmt == "csv":  # every cell a str: a row is blank when its joined cells are; cells are stripped per column below
-        for number, row in enumerate(rows, start=2):
-            if "".join(row).strip():
-                kept.append(row)
-                numbers.append(number)
-    else:
-        cell = reading.cell
-        for number, row in enumerate(rows, start=2):
-            row = [cell(v) for v in row]
-            if any(row):
-                kept.append(row)
-                numbers.append(number)
-    # Transposed in C; a short row reads as blank cells at its end.
-    columns = list(itertools.zip_longest(*kept, fillvalue="")) if kept else []
-    count = len(kept)
-    kept.clear()
+    for number, row in enumerate(rows, start=2):
+        row = [cell(v) for v in row]
+        if any(row):
+            kept.append(row)
+            numbers.append(number)
 
     def column(index: int | None) -> list[str]:
-        return [""] * count if index is None or index >= len(columns) else [v.strip() for v in columns[index]]
+        return [""] * len(kept) if index is None else [r[index] if index < len(r) else "" for r in kept]
 
     ids = column(id_index)
     if len(set(ids)) < len(ids) or "" in ids:
@@ -81,7 +71,7 @@ def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str,
             seen.add(record_id)
     field = {name: column(mapping.get(name)) for name in ("name", "birth_date", "sex", "nik", "kk_number", "village", "kecamatan", "address",
                                                           "dusun", "rt", "rw")}
-    columns.clear()
+    kept.clear()  # the columns hold the cells now
 
     def parsed(values: list[str], parse) -> list:
         once: dict[str, object] = {}

@@ -9,14 +9,12 @@ registry does not know (person empty: targeting reports it as an unknown NIK ins
 
 from __future__ import annotations
 
-import contextlib
-import gc
-
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.bulk import paused_gc
 from smartkampung.core.db import pg_copy
 from smartkampung.programmes.models import Enrolment, EnrolmentEvent, Source, Unit
 from smartkampung.registry.models import Membership, Person
@@ -38,19 +36,6 @@ def _in_chunks(values, size=900):
 # Rows a link run enrols: linked to a resident, or unknown to the registry with their NIK kept (a row a
 # reviewer rejected is enrolled by that decision).
 ENROLLING_STATUSES = (LinkStatus.EXACT, LinkStatus.MATCHED, LinkStatus.NEW)
-
-
-@contextlib.contextmanager
-def paused_gc():
-    """No cyclic garbage collection while a bulk step makes millions of tuples that refer to nothing
-    cyclic (each full collection walks all of them: seconds over a million-row list); on again after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _q(model) -> str:

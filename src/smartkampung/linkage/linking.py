@@ -29,6 +29,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.bulk import paused_gc
 from smartkampung.core.models import Area
 from smartkampung.registry.models import Household, Membership, Person
 from smartkampung.registry.names import match_key
@@ -494,7 +495,7 @@ def _link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Cal
         if prefetch is None and not connection.in_atomic_block and StagedRow.objects.filter(
                 batch=batch, link_status=LinkStatus.PENDING).exclude(outcome=RowOutcome.INVALID).count() > linked:
             prefetch = _RegistryPrefetch()  # rows are left for the model after all
-        with enrolling.paused_gc():
+        with paused_gc():
             exact = _exact(batch)
             _add_links({row_id: (person_id, LinkStatus.EXACT, 1.0, evidence) for row_id, (person_id, evidence) in exact.items()})
             del exact
@@ -512,11 +513,11 @@ def _link_batch(*, actor: Actor, batch: ImportBatch, run: LinkRun, progress: Cal
         del rows
         registry = None  # Splink holds its own copy now
         try:
-            with enrolling.paused_gc():
+            with paused_gc():
                 decided, review = _choose(batch=batch, run=run, predictions=predictions, model=model, accept_at=accept_at)
         finally:
             model.close()
-    with enrolling.paused_gc():
+    with paused_gc():
         _add_links(decided)
     del decided
     say(f"batch {batch.pk}: enrolments")

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from smartkampung.core.audit import Actor, audit_record
+from smartkampung.core.bulk import paused_gc
 from smartkampung.core.db import pg_copy
 from smartkampung.core.errors import DomainError
 from smartkampung.core.models import Area, AreaKind
@@ -173,7 +174,7 @@ def batch_stage(*, actor: Actor, batch: ImportBatch, progress: Callable[[int], N
             staged = pool.imap(_stage_worker_chunk, numbered_chunks())
         else:
             staged = (_stage_chunk(context, chunk) for chunk in numbered_chunks())
-        with enrolling.paused_gc():
+        with paused_gc():
             for chunk in staged:
                 done = _commit_chunk(batch, done, chunk)
                 if progress:
@@ -239,7 +240,7 @@ def _stage_worker_init(context: _StageContext) -> None:
 
 
 def _stage_worker_chunk(chunk: list[tuple[int, list]]) -> list[tuple]:
-    with enrolling.paused_gc():
+    with paused_gc():
         return _stage_chunk(_worker_context, chunk)
 
 

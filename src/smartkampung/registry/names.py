@@ -108,8 +108,6 @@ def search_tokens(query: str) -> list[str]:
 
 def _fold(text: str) -> str:
     """Uppercase without accents or apostrophes: "Ma'rûf" -> "MARUF"."""
-    if text.isascii():  # most names: NFKD leaves ASCII as it is
-        return text.translate(_APOSTROPHES).upper()
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
 
@@ -124,9 +122,6 @@ def _words(name: str) -> list[tuple[str, bool]]:
     for segment_index, segment in enumerate(_fold(name).split(",")):
         after_comma = segment_index > 0  # Indonesian style puts degrees after a comma: "Aminah, S.Pd."
         for raw in segment.split():
-            if raw.isascii() and raw.isalpha():  # most words: nothing to take out, nothing to split
-                words.append((raw, after_comma))
-                continue
             compact = _PUNCTUATION.sub("", raw)
             if compact in PREFIX_TITLES or compact in DEGREES:
                 parts = [compact]
