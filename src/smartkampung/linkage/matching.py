@@ -161,6 +161,11 @@ def _null(column: str):
     return cll.NullLevel(column)
 
 
+def _within_two(column: str) -> str:
+    """SQL: the two values are at most two edits apart (Levenshtein), the cheap length test first."""
+    return f"(abs(length({column}_l) - length({column}_r)) <= 2 AND levenshtein({column}_l, {column}_r) <= 2)"
+
+
 def _comparison(priors: dict | None, *, output_column_name: str, comparison_levels: list):
     """A CustomComparison whose levels take their m from `priors` (keyed by (comparison, label)) when given."""
     if priors:
@@ -207,7 +212,9 @@ def comparisons(priors: dict | None = None) -> list:
             # the core name cannot see it, the whole canonical name can.
             # The name as written too: a slip inside an opening word ("Mochammda Taufik") stops the canonicaliser
             # from recognising the word, so the canonical names differ by more than the slip.
-            cll.CustomLevel("levenshtein(match_name_l, match_name_r) <= 2 OR levenshtein(raw_name_l, raw_name_r) <= 2").configure(
+            # The length test first: the distance is at least the difference in length (both count code points),
+            # and it spares the costly distance on most pairs (2M random pairs: 1.2 s -> 0.4 s).
+            cll.CustomLevel(f"{_within_two('match_name')} OR {_within_two('raw_name')}").configure(
                 label_for_charts="nama beda 1-2 huruf (salah ketik)", **SLIP_TF),
             cll.JaroWinklerLevel("core_name", 0.88).configure(label_for_charts="nama mirip (Jaro-Winkler ≥ 0.88)"),
             cll.ElseLevel().configure(label_for_charts="nama berbeda"),
@@ -335,7 +342,9 @@ def comparisons(priors: dict | None = None) -> list:
             cll.CustomLevel("address_l = address_r AND rt_rw_l = rt_rw_r", label_for_charts="alamat dan RT/RW sama"),
             cll.CustomLevel("jaro_winkler_similarity(address_l, address_r) >= 0.9", label_for_charts="alamat mirip"),
             # "Dusun Krajan Gg. Mawar" / "Gg. Mawar Dusun Krajan": the same words, written in another order
-            cll.CustomLevel("list_sort(string_split(address_l, ' ')) = list_sort(string_split(address_r, ' '))", label_for_charts="alamat sama, urutan kata lain"),
+            # (the same words have the same length in all: the cheap test spares the sorting on most pairs)
+            cll.CustomLevel("length(address_l) = length(address_r) AND list_sort(string_split(address_l, ' ')) = list_sort(string_split(address_r, ' '))",
+                            label_for_charts="alamat sama, urutan kata lain"),
             cll.CustomLevel("rt_rw_l = rt_rw_r", label_for_charts="RT/RW sama"),
             cll.ElseLevel().configure(label_for_charts="alamat berbeda"),
         ],
