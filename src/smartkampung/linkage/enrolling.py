@@ -167,13 +167,12 @@ def _enrol_rows(*, actor: Actor, batch: ImportBatch, row_ids: list[int] | None, 
             cursor.execute(f"INSERT INTO {_q(EnrolmentEvent)} (enrolment_id, kind, at, actor_id, details) SELECT id, %s, %s, %s, %s "
                            f"FROM {_q(Enrolment)} WHERE programme_id = %s AND source_ref = %s AND id > %s",
                            ["created", now, user_id, details, programme.pk, ref, before])
-            ids = [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)]
-            if run_outcomes:
-                outcomes.set_column("enrolment_id", ids)
-            else:
+            if not run_outcomes:
+                ids = [(e, row_id) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)]
                 _update_rows(cursor, "enrolment_id = %s", "enrolment_id = t.v", "bigint", ids)
         if run_outcomes:
-            outcomes.set_column("note", notes)
+            outcomes.add_enrolments([*((row_id, e, None) for (row_id, _v), e in zip(made, enrolment_ids, strict=True)),
+                                     *((row_id, None, note) for note, row_id in notes)])
         elif notes:
             # The reason joins the row's evidence in the database: no read and rewrite of each row's JSON here.
             _update_rows(cursor, "evidence = json_set(evidence, '$.enrolment', %s)", "evidence = evidence || jsonb_build_object('enrolment', t.v)", "text", notes)
