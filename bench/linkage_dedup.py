@@ -3,7 +3,8 @@
     .venv/bin/python bench/linkage_dedup.py --records 100000 1000000 [--seed 7] [--dir /work/bench-data/linkage]
 
 For each size: writes the list (linkage/synthetic.py: households from the synthetic Banyuwangi, duplicates
-with name variants, NIK typos and gaps, KK numbers typed as NIKs, day/month swaps, moved addresses) and its
+with name variants, NIK typos and gaps, KK numbers typed as NIKs, day/month swaps, moved addresses, birth places
+left out, mistyped or written at another level) and its
 ground truth; runs, one after another on the same file,
   1. `smartkampung dedup` (our model),
   2. `smartkampung dedup --standard` (Splink's standard comparisons on the same blocking and training),
@@ -49,6 +50,15 @@ def _run(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def list_paths(folder: Path, size: int, seed: int) -> tuple[Path, Path]:
+    """Where the list of this size and seed and its truth are kept, by the generator's version (version 1's
+    lists kept their first names)."""
+    from smartkampung.linkage.synthetic import LIST_VERSION
+
+    stem = f"{size}_s{seed}" + (f"_v{LIST_VERSION}" if LIST_VERSION > 1 else "")
+    return folder / f"list_{stem}.csv", folder / f"truth_{stem}.csv"
+
+
 def _read(path: Path, key: str, value: str) -> dict[str, str]:
     with path.open(newline="", encoding="utf-8") as fh:
         return {r[key]: r[value] for r in csv.DictReader(fh)}
@@ -92,7 +102,7 @@ def bench(size: int, *, seed: int, folder: Path, write_priors: bool, methods: tu
     from smartkampung.linkage.synthetic import write_list
 
     folder.mkdir(parents=True, exist_ok=True)
-    list_path, truth_path = folder / f"list_{size}_s{seed}.csv", folder / f"truth_{size}_s{seed}.csv"
+    list_path, truth_path = list_paths(folder, size, seed)
     started = time.monotonic()
     rows = write_list(list_path, records=size, seed=seed, truth_path=truth_path) if not list_path.exists() else sum(1 for _ in truth_path.open()) - 1
     generated = time.monotonic() - started

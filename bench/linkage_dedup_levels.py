@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import machine  # noqa: E402
-from linkage_dedup import _read, _setup_django  # noqa: E402
+from linkage_dedup import _read, _setup_django, list_paths  # noqa: E402
 
 
 def main() -> None:
@@ -35,10 +35,10 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("/work/bench-data/linkage"))
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
-    list_path, truth_path = args.dir / f"list_{args.records}_s{args.seed}.csv", args.dir / f"truth_{args.records}_s{args.seed}.csv"
+    _setup_django()
+    list_path, truth_path = list_paths(args.dir, args.records, args.seed)
     if not list_path.exists():
         raise SystemExit(f"{list_path}: run bench/linkage_dedup.py --records {args.records} first (it writes the list)")
-    _setup_django()
     import numpy as np
     import pandas as pd
 

@@ -90,11 +90,12 @@ def test_crash_mid_way_leaves_whole_chunks_and_resumes(users, agency_list, monke
 def test_xlsx_is_read_like_csv(users, agency_list):
     path, truth = agency_list(rows=30, suffix=".xlsx", seed=9)
     workbook = load_workbook(path, read_only=True)  # a reader that did not write it
-    assert [c.value for c in next(workbook.active.iter_rows(max_row=1))][:4] == ["nik", "no_kk", "nama", "tgl_lahir"]
+    assert [c.value for c in next(workbook.active.iter_rows(max_row=1))][:5] == ["nik", "no_kk", "nama", "tempat_lahir", "tgl_lahir"]
     batch = services.import_file(actor=actor(users["analyst"]), path=path, programme_code="PKH").batch
     assert (batch.file_format, batch.rows_committed) == ("xlsx", len(truth))
     first = StagedRow.objects.get(batch=batch, row_number=1)
     assert first.raw["nama"] == workbook.active.cell(row=2, column=3).value
+    assert first.birth_place == (workbook.active.cell(row=2, column=4).value or "")  # staged for the model to compare
 
 
 def test_map_overrides_and_bad_headers(users, tmp_path):

@@ -66,9 +66,9 @@ def test_regency_typo_u_counts_nik_pairs_one_digit_apart_in_the_first_four():
         connection.close()
 
 
-def _record(uid, name, born, nik, *, sex="F", village="3510010001", address="Dsn. Krajan", rt="010", rw="003", kk=""):
+def _record(uid, name, born, nik, *, sex="F", village="3510010001", address="Dsn. Krajan", rt="010", rw="003", kk="", place=""):
     return matching.MatchRecord(unique_id=uid, name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=village,
-                                kecamatan=village[:8], address=address, rt=rt, rw=rw)
+                                kecamatan=village[:8], address=address, rt=rt, rw=rw, birth_place=place)
 
 
 @pytest.fixture
@@ -94,6 +94,15 @@ def scored():
         # the same address words in another order
         _record("f1", "Sri Wahyuni", dt.date(1966, 4, 2), "", address="Dsn. Krajan Gg. Mawar", rt="", rw=""),
         _record("f2", "Sri Wahyuni", dt.date(1966, 4, 2), "", address="Gg. Mawar Dsn. Krajan", rt="", rw=""),
+        # birth places: a rare one shared (g), the regency most residents write shared (h), two different (i)
+        _record("g1", "Dwi Lestari", dt.date(1990, 5, 5), "", village="3510010006", place="Kemiren"),
+        _record("g2", "Dwi Lestari", dt.date(1990, 5, 5), "", village="3510010007", place="Ds. KEMIREN"),
+        _record("h1", "Eko Prasetyo", dt.date(1991, 6, 6), "", sex="M", village="3510010006", place="Banyuwangi"),
+        _record("h2", "Eko Prasetyo", dt.date(1991, 6, 6), "", sex="M", village="3510010007", place="Kab. Banyuwangi"),
+        _record("h3", "Tri Wahyudi", dt.date(1960, 1, 9), "", sex="M", village="3510010008", place="BWI"),
+        _record("h4", "Yuli Astutik", dt.date(1961, 2, 8), "", village="3510010009", place="Banyuwangi"),
+        _record("i1", "Rina Wati", dt.date(1992, 7, 7), "", village="3510010006", place="Genteng"),
+        _record("i2", "Rina Wati", dt.date(1992, 7, 7), "", village="3510010007", place="Surabaya"),
     ]
     model = matching.Model([matching.prepare(records)], link_type="dedupe_only", priors=True)
     try:
@@ -188,7 +197,7 @@ def _agency_records(records: int, seed: int) -> list[matching.MatchRecord]:
 
     return [matching.MatchRecord(unique_id=row["id"], name=row["nama"], birth_date=parse_date(row["tgl_lahir"], today=dt.date(2026, 1, 1))[0],
                                  sex="M" if row["jk"] == "L" else "F", nik=row["nik"], kk=row["no_kk"], village=row["desa"],
-                                 kecamatan=row["kecamatan"], address=row["alamat"], rt=row["rt"], rw=row["rw"])
+                                 kecamatan=row["kecamatan"], address=row["alamat"], rt=row["rt"], rw=row["rw"], birth_place=row["tempat_lahir"])
             for row, _entity in agency_list(records=records, seed=seed)]
 
 
@@ -311,3 +320,23 @@ def test_a_list_without_niks_takes_its_prior_from_the_trained_scores():
 def test_an_address_written_in_another_word_order_is_its_own_level(scored):
     assert _pair_levels(scored, "f1", "f2")["address"] == "alamat sama, urutan kata lain"
     assert _pair_levels(scored, "c2", "f1")["address"] == "alamat berbeda"  # other words
+
+
+def test_a_birth_place_is_compared_as_a_place_whatever_the_list_writes_around_it():
+    assert matching._place_key("Kab. Banyuwangi") == matching._place_key("BWI") == matching._place_key("banyuwangi") == "BANYUWANGI"
+    assert matching._place_key("Ds. Kemiren") == "KEMIREN" and matching._place_key("Kota Surabaya") == "SURABAYA"
+    assert matching._place_key("") is None and matching._place_key(" - ") is None
+
+
+def _place_weight(scored, a: str, b: str) -> tuple[str, float]:
+    pairs, _u = scored
+    _probability, evidence = pairs[frozenset((a, b))]
+    field = next(f for f in evidence["fields"] if f["field"] == "birth_place")
+    return field["level"], field["weight"]
+
+
+def test_a_shared_rare_birth_place_says_more_than_the_regency_everyone_writes(scored):
+    rare, common, different = _place_weight(scored, "g1", "g2"), _place_weight(scored, "h1", "h2"), _place_weight(scored, "i1", "i2")
+    assert rare[0] == common[0] == "tempat lahir sama" and different[0] == "tempat lahir berbeda"
+    assert rare[1] > common[1] > 0 > different[1]  # the frequency adjustment: "Banyuwangi" is on most records here
+    assert _place_weight(scored, "a1", "a2") == ("tidak ada data", 0.0)  # no birth place on either record: no evidence either way

@@ -8,6 +8,7 @@ from django.test import override_settings
 from smartkampung.core.models import AuditEvent
 from smartkampung.linkage import services
 from smartkampung.linkage.models import BatchStatus, Decision, ReviewItem, ReviewKind, StagedRow
+from smartkampung.registry.models import Person
 from tests.conftest import actor
 from tests.linkage.conftest import new_batches
 
@@ -66,6 +67,7 @@ def test_upload_refuses_bad_files_and_non_analysts(users, client_for, tmp_path, 
 def _pair_in(village, users, family, *, probability=0.9):
     household, head, wife, child = family(village)
     _h2, other, _w2, _c2 = family(village, rt="7")
+    Person.objects.filter(pk=head.pk).update(birth_place="Glagah")
     return ReviewItem.objects.create(kind=ReviewKind.PERSON_PERSON, pair_key=services.person_pair_key(head.pk, other.pk), left_person=other, person=head,
                                      village=village, match_probability=probability, evidence={"match_weight": 3.1, "fields": [{"field": "name", "level": "nama sama persis", "weight": 9.5}]})
 
@@ -85,6 +87,7 @@ def test_village_operator_sees_only_their_village(users, client_for, family, kem
     page = operator.get(f"/linkage/review/{mine.pk}/")
     assert page.status_code == 200
     assert mine.person.name.encode() in page.content and b'data-testid="evidence"' in page.content
+    assert b'data-field="birth_place">Glagah</dd>' in page.content and b'data-field="birth_place">\xe2\x80\x94</dd>' in page.content
     assert AuditEvent.objects.filter(action="linkage.review_view", object_id=str(mine.pk), actor=users["operator"]).count() == 1
     analyst = client_for(users["analyst"])
     assert sorted(i["id"] for i in analyst.get("/api/v1/linkage/review").json()) == sorted([mine.pk, theirs.pk])

@@ -70,7 +70,7 @@ def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str,
                 raise DomainError("invalid", f"Row {number}: record id {record_id!r} appears twice; ids must be unique (--id COL).", field="id")
             seen.add(record_id)
     field = {name: column(mapping.get(name)) for name in ("name", "birth_date", "sex", "nik", "kk_number", "village", "kecamatan", "address",
-                                                          "dusun", "rt", "rw")}
+                                                          "dusun", "rt", "rw", "birth_place")}
     kept.clear()  # the columns hold the cells now
 
     def parsed(values: list[str], parse) -> list:
@@ -85,6 +85,7 @@ def read_frame(path: Path, *, id_column: str | None = None, overrides: dict[str,
         kk=["".join(v.split()) for v in field["kk_number"]],
         village=[f"{k}|{v}" if v else "" for v, k in zip(villages, kecamatans, strict=True)], kecamatan=kecamatans,
         address=[" ".join(p) for p in zip(field["address"], field["dusun"], strict=True)], rt=field["rt"], rw=field["rw"],
+        birth_place=field["birth_place"],
     )
 
 

@@ -49,7 +49,7 @@ def _as_date(value) -> dt.date | None:
 
 
 _REGISTRY_SQL = (
-    "SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw "
+    "SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, p.birth_place "
     "FROM {person} p JOIN {area} a ON a.id = p.village_id "
     "LEFT JOIN {membership} m ON m.person_id = p.id AND m.end_date IS NULL "
     "LEFT JOIN {household} h ON h.id = m.household_id "
@@ -76,12 +76,12 @@ def registry_records(*, exclude_ids: set[int] | None = None) -> list[matching.Ma
     with connection.cursor() as cursor:
         cursor.execute(_registry_sql())
         while rows := cursor.fetchmany(20000):
-            for pk, name, born, sex, nik, kk, code, street, dusun, rt, rw in rows:
+            for pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, place in rows:
                 if exclude_ids and pk in exclude_ids:
                     continue
                 out.append(matching.MatchRecord(
                     unique_id=f"p{pk}", name=name, birth_date=_as_date(born), sex=sex, nik=nik, kk=kk or "", village=code, kecamatan=code[:8],
-                    address=_registry_address(street, dusun), rt=rt or "", rw=rw or "",
+                    address=_registry_address(street, dusun), rt=rt or "", rw=rw or "", birth_place=place or "",
                 ))
     return out
 
@@ -96,7 +96,8 @@ def registry_records(*, exclude_ids: set[int] | None = None) -> list[matching.Ma
 
 _SEP = "\x1f"
 _SOURCE_SQL = " || '{sep}' || ".join(
-    f"COALESCE(CAST({c} AS TEXT), '')" for c in ("p.name", "p.birth_date", "p.sex", "p.nik", "h.kk_number", "a.code", "h.street", "h.dusun", "h.rt", "h.rw")
+    f"COALESCE(CAST({c} AS TEXT), '')" for c in ("p.name", "p.birth_date", "p.sex", "p.nik", "h.kk_number", "a.code", "h.street", "h.dusun", "h.rt", "h.rw",
+                                                                  "p.birth_place")
 ).format(sep=_SEP)
 _REGISTRY_FROM = (
     "FROM {person} p JOIN {area} a ON a.id = p.village_id "
@@ -108,7 +109,7 @@ _LIVING = "p.date_of_death IS NULL AND p.merged_into_id IS NULL"
 _STORED_SQL = (f"SELECT p.id, f.features {_REGISTRY_FROM}"
                f"LEFT JOIN {{features}} f ON f.person_id = p.id AND f.version = %s AND f.source = {_SOURCE_SQL} WHERE {_LIVING} ORDER BY p.id")
 # Pass 2: the records of the residents pass 1 found stale, with their source.
-_STALE_SQL = (f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, {_SOURCE_SQL} "
+_STALE_SQL = (f"SELECT p.id, p.name, p.birth_date, p.sex, p.nik, h.kk_number, a.code, h.street, h.dusun, h.rt, h.rw, p.birth_place, {_SOURCE_SQL} "
               f"{_REGISTRY_FROM}WHERE {_LIVING} AND p.id IN ({{ids}})")
 _FEATURE_COLUMNS = matching.COLUMNS[1:]  # unique_id is the person's id
 
@@ -338,11 +339,11 @@ def registry_table(*, prefetched: _StoredRead | None = None) -> pa.Table:
                 records.extend(cursor.fetchall())
         if not records:
             continue
-        pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, source = (list(c) for c in zip(*records, strict=True))
+        pk, name, born, sex, nik, kk, code, street, dusun, rt, rw, place, source = (list(c) for c in zip(*records, strict=True))
         del records
         frame = matching.prepare_columns(unique_id=[f"p{i}" for i in pk], name=name, birth_date=born, sex=sex, nik=nik, kk=kk, village=code,
                                          kecamatan=[c[:8] for c in code], address=[_registry_address(s, d) for s, d in zip(street, dusun, strict=True)],
-                                         rt=rt, rw=rw)
+                                         rt=rt, rw=rw, birth_place=place)
         encoded = _encode(frame)
         del frame
         for person_name in name:
@@ -447,17 +448,18 @@ def _row_frame(batch: ImportBatch) -> pd.DataFrame:
     """The batch's rows still to score (linkable, without an outcome yet) as model columns."""
     codes = dict(Area.objects.filter(kind__in=("desa", "kelurahan")).values_list("id", "code"))
     q = connection.ops.quote_name
-    sql = (f"SELECT id, name, birth_date, sex, nik, kk_number, village_id, address, rt, rw FROM {q(StagedRow._meta.db_table)} "
+    sql = (f"SELECT id, name, birth_date, sex, nik, kk_number, village_id, address, rt, rw, birth_place FROM {q(StagedRow._meta.db_table)} "
            f"s WHERE batch_id = %s AND link_status = %s AND outcome <> %s AND {outcomes.without_outcome()}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [batch.pk, LinkStatus.PENDING, RowOutcome.INVALID])
         rows = cursor.fetchall()
     if not rows:
         return matching.prepare([])
-    pk, name, born, sex, nik, kk, village_id, address, rt, rw = (list(c) for c in zip(*rows, strict=True))
+    pk, name, born, sex, nik, kk, village_id, address, rt, rw, place = (list(c) for c in zip(*rows, strict=True))
     village = [codes.get(v, "") for v in village_id]
     return matching.prepare_columns(unique_id=[f"r{i}" for i in pk], name=name, birth_date=[_as_date(b) for b in born], sex=sex, nik=nik, kk=kk,
-                                    village=village, kecamatan=[v[:8] for v in village], address=address, rt=rt, rw=rw)
+                                    village=village, kecamatan=[v[:8] for v in village], address=address, rt=rt, rw=rw,
+                                    birth_place=place)
 
 
 def _predict(frames: list[pd.DataFrame], *, link_type: str, threshold: float, rows_in_list: int) -> tuple[pd.DataFrame, matching.Model]:

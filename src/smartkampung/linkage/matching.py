@@ -48,7 +48,7 @@ CLUSTER_AT = 0.95  # `dedup` joins records into one cluster at or above this
 COMMON_PREFIXES = frozenset({"MUHAMMAD", "SITI", "NUR", "ABDUL", "AHMAD", "M", "NI", "I", "GUSTI", "NYOMAN", "MADE", "KETUT", "PUTU", "KADEK", "WAYAN"})
 
 COLUMNS = ("unique_id", "raw_name", "match_name", "core_name", "name_tokens", "given", "birth_date", "dob_key", "birth_year", "sex", "nik", "nik12",
-           "nik_ok", "kk", "village", "kecamatan", "address", "rt_rw")
+           "nik_ok", "kk", "village", "kecamatan", "address", "rt_rw", "birth_place")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class MatchRecord:
     address: str = ""
     rt: str = ""
     rw: str = ""
+    birth_place: str = ""
 
 
 def _digits16(values: list) -> pd.Series:
@@ -98,6 +99,18 @@ def _address_key(address: str) -> str | None:
     return " ".join(words) or None
 
 
+# Words a birth place is written with that do not tell one place from another, and the short forms of
+# the places lists abbreviate ("Kab. Banyuwangi", "BWI", "Kota Surabaya": the same places as the registry's).
+_PLACE_WORDS = frozenset({"KAB", "KABUPATEN", "KOTA", "KEC", "KECAMATAN", "DESA", "DS", "KEL", "KELURAHAN"})
+_PLACE_SHORT = {"BWI": "BANYUWANGI", "BYW": "BANYUWANGI", "SBY": "SURABAYA", "JKT": "JAKARTA", "DPS": "DENPASAR", "JBR": "JEMBER"}
+
+
+def _place_key(place: str) -> str | None:
+    words = "".join(c if c.isalpha() else " " for c in (place or "").upper()).split()
+    words = [_PLACE_SHORT.get(w, w) for w in words if w not in _PLACE_WORDS]
+    return " ".join(words) or None
+
+
 def _rt_rw(rt: str, rw: str) -> str | None:
     rt, rw = (rt or "").strip().lstrip("0"), (rw or "").strip().lstrip("0")
     return f"{rt}/{rw}" if rt and rw else None
@@ -118,7 +131,7 @@ def prepare(records: Iterable[MatchRecord]) -> pd.DataFrame:
 
 
 def prepare_columns(*, unique_id: list, name: list, birth_date: list, sex: list, nik: list, kk: list, village: list, kecamatan: list,
-                    address: list, rt: list, rw: list) -> pd.DataFrame:
+                    address: list, rt: list, rw: list, birth_place: list | None = None) -> pd.DataFrame:
     """The model's columns from the records' fields (one list per MatchRecord field, in record order).
 
     Each derived column is computed once per distinct value (a name, a date, a place, an address) and
@@ -142,6 +155,8 @@ def prepare_columns(*, unique_id: list, name: list, birth_date: list, sex: list,
     sep = "\x1f"
     spread([f"{a or ''}{sep}{t or ''}{sep}{w or ''}" for a, t, w in zip(address, rt, rw, strict=True)],
            lambda p: (_address_key(p.split(sep)[0]), _rt_rw(*p.split(sep)[1:])), ("address", "rt_rw"))
+    # Many lists have no birth place column at all: every record then reaches the comparison's null level.
+    spread([b or "" for b in birth_place] if birth_place is not None else [""] * len(out["unique_id"]), lambda b: (_place_key(b),), ("birth_place",))
     niks = _digits16(nik)
     out["nik"], out["kk"] = niks.to_numpy(dtype=object), _digits16(kk).to_numpy(dtype=object)
     out["nik12"] = niks.str[:12].astype(object).where(niks.notna(), None).to_numpy(dtype=object)
@@ -349,9 +364,24 @@ def comparisons(priors: dict | None = None) -> list:
             cll.ElseLevel().configure(label_for_charts="alamat berbeda"),
         ],
     )
+    # Where the person was born, as each record writes it (the place on the KTP; many lists carry no such
+    # column, and every pair then reaches the null level). "Banyuwangi" stands for two residents in five and
+    # says little; a village, or a town far away, says much: the exact level is adjusted by the place's
+    # frequency. What it separates is what the other fields cannot: a resident registered twice keeps the
+    # place on the card, two people born the same day in one kecamatan often do not share it.
+    birth_place = _comparison(
+        priors,
+        output_column_name="birth_place",
+        comparison_levels=[
+            _null("birth_place"),
+            cll.ExactMatchLevel("birth_place", term_frequency_adjustments=True).configure(label_for_charts="tempat lahir sama"),
+            cll.JaroWinklerLevel("birth_place", 0.9).configure(label_for_charts="tempat lahir mirip (salah ketik)"),
+            cll.ElseLevel().configure(label_for_charts="tempat lahir berbeda"),
+        ],
+    )
     # The given name is a blocking key only: as a comparison it would count the name twice.
     del given
-    return [name, birth_date, sex, nik, household, village, address]
+    return [name, birth_date, sex, nik, household, village, address, birth_place]
 
 
 # Lists small enough that scoring more pairs costs seconds get broader rules on top, while the pairs they
@@ -430,6 +460,7 @@ def standard_comparisons() -> list:
         cl.ExactMatch("kk"),
         cl.ExactMatch("village"),
         cl.LevenshteinAtThresholds("address", [2]),
+        cl.ExactMatch("birth_place"),
     ]
 
 

@@ -86,6 +86,7 @@ class Side:
     kk_number: str
     name: str
     birth_date: object
+    birth_place: str
     sex: str
     address: str
     village: str
@@ -97,7 +98,7 @@ def _person_side(person: Person, title: str) -> Side:
     household = membership.household if membership else None
     address = ", ".join(x for x in (household.street, f"Dsn. {household.dusun}" if household.dusun else "", f"RT {household.rt}/RW {household.rw}") if x) if household else ""
     return Side(title=title, nik=person.nik, kk_number=household.kk_number if household else "", name=person.name, birth_date=person.birth_date,
-                sex=person.get_sex_display(), address=address, village=person.village.name,
+                birth_place=person.birth_place, sex=person.get_sex_display(), address=address, village=person.village.name,
                 extra={"id": person.pk, "deceased": person.date_of_death, "merged_into": person.merged_into_id})
 
 
@@ -118,7 +119,7 @@ def review_item_open(*, actor: Actor, item_id: int) -> tuple[ReviewItem, Side, S
         row = item.row
         address = ", ".join(x for x in (row.address, f"RT {row.rt}/RW {row.rw}" if row.rt or row.rw else "") if x)
         left = Side(title=f"{row.batch.programme.code} · {row.batch.file_name} #{row.row_number}", nik=row.nik, kk_number=row.kk_number, name=row.name,
-                    birth_date=row.birth_date, sex={"M": "Laki-laki", "F": "Perempuan"}.get(row.sex, ""), address=address,
+                    birth_date=row.birth_date, birth_place=row.birth_place, sex={"M": "Laki-laki", "F": "Perempuan"}.get(row.sex, ""), address=address,
                     village=row.village.name if row.village else row.raw.get("desa", "") or "", extra={"reasons": row.reasons, "raw": row.raw})
     else:
         left = _person_side(item.left_person, "Penduduk (catatan lebih baru)")

@@ -4,7 +4,8 @@ The people come from the synthetic Banyuwangi (synth.population.generate), so ho
 households: members share the KK, the address and often a name, which is what makes linkage hard. On top
 of the registry's own planted duplicates (a second record with another NIK serial and a name variant),
 a share of people appear again in the list with the errors agencies make: name variants, NIK typos and
-gaps, the KK number typed into the NIK column, day and month swapped, a moved address.
+gaps, the KK number typed into the NIK column, day and month swapped, a moved address, a birth place left
+out, mistyped or written as the regency (or the kecamatan) instead of the place on the card.
 
 `agency_list()` yields rows (dicts with Bahasa Indonesia headers) and the ground-truth entity of each row.
 """
@@ -20,7 +21,9 @@ from pathlib import Path
 from smartkampung.core.services import BANYUWANGI_AREAS
 from smartkampung.synth.population import TRUTH_DUPLICATE, generate, name_variant, read_area_rows
 
-HEADER = ("id", "nik", "no_kk", "nama", "tgl_lahir", "jk", "alamat", "rt", "rw", "desa", "kecamatan")
+# Bumped whenever the rows change for the same seed (benchmarks keep written lists under this version).
+LIST_VERSION = 2  # 2: with the birth place (tempat_lahir) and its errors
+HEADER = ("id", "nik", "no_kk", "nama", "tempat_lahir", "tgl_lahir", "jk", "alamat", "rt", "rw", "desa", "kecamatan")
 DUPLICATE_SHARE = 0.12  # extra records per person in the list
 ERRORS = {  # probability of each error on a duplicate record (several may apply)
     "name variant": 0.5,
@@ -31,8 +34,12 @@ ERRORS = {  # probability of each error on a duplicate record (several may apply
     "day/month swap": 0.08,
     "date typo": 0.04,
     "moved": 0.15,
+    "birth place missing": 0.08,
+    "birth place as regency or kecamatan": 0.08,
+    "birth place typo": 0.04,
 }
 BASE_NIK_MISSING = 0.02  # share of first records listed without a NIK
+BASE_PLACE_MISSING = 0.05  # share of first records listed without a birth place
 
 
 def _typo_digit(value: str, rng: random.Random) -> str:
@@ -40,10 +47,15 @@ def _typo_digit(value: str, rng: random.Random) -> str:
     return value[:i] + str((int(value[i]) + rng.randrange(1, 10)) % 10) + value[i + 1 :]
 
 
+def _drop_letter(value: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(value))
+    return value[:i] + value[i + 1 :]
+
+
 def _transpose(value: str, rng: random.Random) -> str:
     i = rng.randrange(len(value) - 1)
     if value[i] == value[i + 1]:
-        return _typo_digit(value, rng)
+        return _typo_digit(value, rng) if value.isdigit() else _drop_letter(value, rng)
     return value[:i] + value[i + 1] + value[i] + value[i + 2 :]
 
 
@@ -63,7 +75,7 @@ def agency_list(*, records: int, seed: int, today: dt.date = dt.date(2026, 1, 1)
             if kind == TRUTH_DUPLICATE:
                 entity_of[duplicate] = entity_of.get(original, original)
         rows = []
-        for (no, nik, name, sex, _place, born, *_rest, died, vcode) in batch.people:
+        for (no, nik, name, sex, place, born, *_rest, died, vcode) in batch.people:
             if died is not None:
                 continue
             home = homes.get(household_of.get(no))
@@ -72,6 +84,7 @@ def agency_list(*, records: int, seed: int, today: dt.date = dt.date(2026, 1, 1)
             _hno, kk, _issued, _head, _v, dusun, rw, rt, street, *_ = home
             base = {
                 "nik": "" if rng.random() < BASE_NIK_MISSING else nik, "no_kk": kk, "nama": name,
+                "tempat_lahir": "" if rng.random() < BASE_PLACE_MISSING else place,
                 "tgl_lahir": born.strftime("%d-%m-%Y"), "jk": "L" if sex == "M" else "P",
                 "alamat": f"{street}, Dsn. {dusun}" if street else f"Dsn. {dusun}", "rt": rt, "rw": rw,
                 "desa": names[vcode], "kecamatan": names[vcode[:8]],
@@ -109,6 +122,14 @@ def _corrupt(row: dict, *, nik: str, kk: str, born: dt.date, rng: random.Random,
             village = rng.choice(villages)
             row.update(desa=names[village], kecamatan=names[village[:8]], rt=str(rng.randint(1, 12)), rw=str(rng.randint(1, 6)),
                        alamat=f"Dsn. {rng.choice(['Krajan', 'Kidul', 'Lor', 'Wetan', 'Kulon', 'Tengah'])}", no_kk="")
+        elif error == "birth place missing":
+            row["tempat_lahir"] = ""
+        elif error == "birth place as regency or kecamatan" and row["tempat_lahir"]:
+            # "Genteng" on the card, "Banyuwangi" on the list; or the other way: the kecamatan the person lives in
+            place = row["tempat_lahir"]
+            row["tempat_lahir"] = row["kecamatan"] if place.upper() == "BANYUWANGI" and row["kecamatan"] else "Banyuwangi"
+        elif error == "birth place typo" and len(row["tempat_lahir"]) > 3:
+            row["tempat_lahir"] = _transpose(row["tempat_lahir"], rng) if rng.random() < 0.5 else _drop_letter(row["tempat_lahir"], rng)
     return row
 
 
@@ -136,7 +157,7 @@ def write_list(path: Path, *, records: int, seed: int, truth_path: Path | None =
 
 # --- a list drawn from the registry (for the demo seed, tests and the import benchmark) ---------------
 
-LIST_HEADER = ("nik", "no_kk", "nama", "tgl_lahir", "jk", "alamat", "rt", "rw", "desa", "kecamatan")
+LIST_HEADER = ("nik", "no_kk", "nama", "tempat_lahir", "tgl_lahir", "jk", "alamat", "rt", "rw", "desa", "kecamatan")
 
 
 def registry_sample(*, rows: int, seed: int) -> list[dict]:
@@ -159,11 +180,11 @@ def registry_sample(*, rows: int, seed: int) -> list[dict]:
     out = []
     for start in range(0, len(picked_ids), 5000):
         chunk = Membership.objects.filter(id__in=picked_ids[start : start + 5000]).order_by("person_id", "id").values_list(
-            "person_id", "person__nik", "person__name", "person__sex", "person__birth_date", "household__kk_number",
+            "person_id", "person__nik", "person__name", "person__sex", "person__birth_date", "person__birth_place", "household__kk_number",
             "household__village__code", "household__street", "household__dusun", "household__rt", "household__rw",
         )
-        for pk, nik, name, sex, born, kk, code, street, dusun, rt, rw in chunk:
-            out.append({"person_id": pk, "nik": nik, "name": name, "sex": sex, "born": born, "kk": kk, "village": names[code],
+        for pk, nik, name, sex, born, place, kk, code, street, dusun, rt, rw in chunk:
+            out.append({"person_id": pk, "nik": nik, "name": name, "sex": sex, "born": born, "place": place, "kk": kk, "village": names[code],
                         "kecamatan": names[code[:8]], "street": street, "dusun": dusun, "rt": rt, "rw": rw})
     return out
 
@@ -175,7 +196,7 @@ def registry_list(people: list[dict], *, seed: int, corrupt: float = 0.25, unkno
     for person in people:
         born = person["born"]
         row = {
-            "nik": person["nik"], "no_kk": person["kk"], "nama": person["name"], "tgl_lahir": born.strftime("%d-%m-%Y"),
+            "nik": person["nik"], "no_kk": person["kk"], "nama": person["name"], "tempat_lahir": person.get("place", ""), "tgl_lahir": born.strftime("%d-%m-%Y"),
             "jk": "L" if person["sex"] == "M" else "P", "alamat": f"{person['street']}, Dsn. {person['dusun']}" if person["street"] else f"Dsn. {person['dusun']}",
             "rt": person["rt"], "rw": person["rw"], "desa": person["village"], "kecamatan": person["kecamatan"],
         }
