@@ -731,7 +731,10 @@ class Model:
                  priors: bool = False):
         import duckdb
 
-        logging.getLogger("splink").setLevel(logging.WARNING)
+        # Splink warns, in English, of every level one EM pass cannot see and of values left to defaults:
+        # passes are meant to miss the levels of the columns they block on, and what no pass trains takes
+        # the priors (_train, _floor_m). On the command line those notices were pages of noise for staff.
+        logging.getLogger("splink").setLevel(logging.ERROR)
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
@@ -745,7 +748,7 @@ class Model:
         rate = 0.9 / max(sizes) if link_type == "link_only" and len(sizes) > 1 else min(0.5, 0.2 / sizes[0])
         rules = blocking_rules(self.connection, self.table_names)
         settings = _settings(link_type, rules=rules, standard=standard, priors=priors, prior_match_rate=rate)
-        self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.WARNING)
+        self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
         self.priors = priors
         self.seed = seed
         self.trained = False
