@@ -716,12 +716,12 @@ def _floor_m(linker: Linker) -> None:
                 level.m_probability = floor
 
 
-def _nik_null_warning(record: logging.LogRecord) -> bool:
-    """Splink warns about every comparison without a null level; the NIK has none on purpose (see comparisons())."""
-    return not record.getMessage().startswith(("Warning: No null level found for comparison nik.",))
-
-
-logging.getLogger("splink.internals.settings").addFilter(_nik_null_warning)
+# Splink warns, in English, of every level one EM pass cannot see, of values left to defaults and of the NIK
+# comparison's missing null level: passes are meant to miss the levels of the columns they block on, what no
+# pass trains takes the priors (_train, _floor_m), and the NIK has no null level on purpose (comparisons()).
+# On the command line those notices were pages of noise for staff. Set once here; Linker(log_level=None)
+# leaves it as it is.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 class Model:
@@ -731,10 +731,6 @@ class Model:
                  priors: bool = False):
         import duckdb
 
-        # Splink warns, in English, of every level one EM pass cannot see and of values left to defaults:
-        # passes are meant to miss the levels of the columns they block on, and what no pass trains takes
-        # the priors (_train, _floor_m). On the command line those notices were pages of noise for staff.
-        logging.getLogger("splink").setLevel(logging.ERROR)
         self.connection = duckdb.connect(":memory:")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
@@ -748,7 +744,7 @@ class Model:
         rate = 0.9 / max(sizes) if link_type == "link_only" and len(sizes) > 1 else min(0.5, 0.2 / sizes[0])
         rules = blocking_rules(self.connection, self.table_names)
         settings = _settings(link_type, rules=rules, standard=standard, priors=priors, prior_match_rate=rate)
-        self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=logging.ERROR)
+        self.linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
         self.priors = priors
         self.seed = seed
         self.trained = False
